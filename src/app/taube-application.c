@@ -77,7 +77,7 @@ about_activated (GSimpleAction *action,
   adw_about_window_set_version (about, PACKAGE_VERSION);
   adw_about_window_set_developer_name (about, _("The Taube developers"));
   adw_about_window_set_developers (about, developers);
-  adw_about_window_set_comments (about, _("Read and write e-mail on the GNOME desktop"));
+  adw_about_window_set_comments (about, _("Read and write email on the GNOME desktop"));
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   /* Translators: put your names here, one per line */
   adw_about_window_set_translator_credits (about, _("translator-credits"));
