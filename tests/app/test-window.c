@@ -191,6 +191,23 @@ test_narrow_folds (void)
   taube_test_run_briefly (500);
 }
 
+/* Run with LANGUAGE=de: a German speaker sees German, from the catalogue the build made. */
+static void
+test_german (void)
+{
+  TaubeWindow *window = main_window ();
+  GtkWidget *root = GTK_WIDGET (window);
+  g_autofree char *shot = NULL;
+
+  g_assert_cmpstr (adw_status_page_get_title (status_page_in (
+                     taube_test_find_by_name (root, "message-list-pane"))),
+                   ==, "Willkommen bei Taube");
+  g_assert_cmpstr (adw_status_page_get_title (status_page_in (
+                     taube_test_find_by_name (root, "reader-pane"))),
+                   ==, "Keine Nachricht ausgewählt");
+  shot = taube_test_screenshot (root, "main-window-de.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,10 +226,17 @@ main (int   argc,
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
 
-  g_test_add_func ("/app/window/three-panes", test_three_panes);
-  g_test_add_func ("/app/window/actions", test_actions);
-  g_test_add_func ("/app/window/about-and-shortcuts", test_about_and_shortcuts);
-  g_test_add_func ("/app/window/narrow-folds", test_narrow_folds);
+  if (g_strcmp0 (g_getenv ("LANGUAGE"), "de") == 0)
+    {
+      g_test_add_func ("/app/window/german", test_german);
+    }
+  else
+    {
+      g_test_add_func ("/app/window/three-panes", test_three_panes);
+      g_test_add_func ("/app/window/actions", test_actions);
+      g_test_add_func ("/app/window/about-and-shortcuts", test_about_and_shortcuts);
+      g_test_add_func ("/app/window/narrow-folds", test_narrow_folds);
+    }
 
   status = g_test_run ();
   g_clear_object (&app);
