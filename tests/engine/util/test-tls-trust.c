@@ -110,10 +110,18 @@ test_verified_login (void)
 
   command = g_strdup_printf ("LOGIN \"%s\" \"%s\"", rig_env ("TAUBE_RIG_USER"),
                              rig_env ("TAUBE_RIG_PASSWORD"));
-  bad_reply = imap_command (stream, "a1", "LOGIN \"nobody@example.test\" \"wrong\"");
-  g_assert_true (g_str_has_prefix (bad_reply, "a1 NO"));
-  reply = imap_command (stream, "a2", command);
-  g_assert_true (g_str_has_prefix (reply, "a2 OK"));
+  /* The wrong password comes last: Dovecot slows down logins from an address that has
+   * just failed one (its auth penalty), which would only make this test slow. */
+  reply = imap_command (stream, "a1", command);
+  g_assert_true (g_str_has_prefix (reply, "a1 OK"));
+  g_clear_object (&stream);
+
+  stream = connect_tls ("localhost", trust, &error);
+  g_assert_no_error (error);
+  g_free (greeting);
+  greeting = read_line (attach_reader (stream));
+  bad_reply = imap_command (stream, "b1", "LOGIN \"nobody@example.test\" \"wrong\"");
+  g_assert_true (g_str_has_prefix (bad_reply, "b1 NO"));
 }
 
 static void
