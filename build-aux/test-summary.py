@@ -48,7 +48,8 @@ def main():
     with open(log, encoding='utf-8') as handle:
         for line in handle:
             entry = json.loads(line)
-            suite = (entry.get('suite') or ['?'])[0].split(':')[-1]
+            # Meson names a test "project:suite / name".
+            suite = entry['name'].split(' / ')[0].split(':')[-1]
             counts = count_test(entry)
             old = totals.get(suite, (0, 0, 0))
             totals[suite] = tuple(a + b for a, b in zip(old, counts))
