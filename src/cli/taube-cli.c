@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "taube-cli-commands.h"
 #include "taube-utf7.h"
 
 typedef int (*CommandFunc) (int argc, char **argv);
@@ -47,6 +48,7 @@ command_folder_name (int    argc,
 }
 
 static const Command commands[] = {
+  { "account", taube_cli_account, N_("Add, list or remove mail accounts") },
   { "folder-name", command_folder_name, N_("Convert an IMAP folder name (modified UTF-7)") },
 };
 

@@ -1,0 +1,19 @@
+/* taube-cli-commands.h — the commands of taube-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes: 0 success, 1 the command failed, 2 it was called wrongly. */
+#define TAUBE_CLI_FAILED 1
+#define TAUBE_CLI_USAGE 2
+
+int   taube_cli_account     (int          argc,
+                             char       **argv);
+char *taube_cli_json_string (const char  *text);
+
+G_END_DECLS
