@@ -1,0 +1,24 @@
+/* taube-connection-private.h — what the connection's own files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "taube-connection.h"
+
+G_BEGIN_DECLS
+
+/* Which step failed decides how a transport error is explained to a person. */
+typedef enum
+{
+  TAUBE_CONNECTION_STEP_CONNECT,
+  TAUBE_CONNECTION_STEP_HANDSHAKE,
+  TAUBE_CONNECTION_STEP_IO,
+} TaubeConnectionStep;
+
+GError *_taube_connection_explain_error (TaubeConnection     *self,
+                                         TaubeConnectionStep  step,
+                                         guint                timeout_ms,
+                                         const GError        *error);
+
+G_END_DECLS
