@@ -172,6 +172,9 @@ decode_run (GString     *out,
           gunichar2 unit = (bits >> (n_bits - 16)) & 0xffff;
 
           n_bits -= 16;
+          /* A NUL would cut the name short in every C string it later passes through. */
+          if (unit == 0)
+            return fail (error, input, "encoded NUL character");
           g_array_append_val (units, unit);
         }
     }

@@ -67,6 +67,7 @@ test_decode_invalid (void)
     "&ACY-",            /* encodes "&", which must be "&-" */
     "&AOQ-&APY-",       /* two runs in a row must be one */
     "&2D0-",            /* lone high surrogate */
+    "&AAA-",            /* U+0000 (found by fuzz-utf7) */
     "caf\xc3\xa9",      /* raw 8-bit is not modified UTF-7 */
     "tab\there",        /* control characters must be encoded */
   };
