@@ -1,0 +1,929 @@
+/* taube-imap-client.c — an IMAP session (RFC 9051) with STARTTLS and SASL PLAIN
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * This file holds the session object and the command exchange (tags, the reader loop,
+ * untagged data). Connecting and logging in are in taube-imap-client-login.c, the typed
+ * mailbox commands (SELECT, LIST, LOGOUT) in taube-imap-client-mailbox.c.
+ *
+ * Reading: the server's bytes are only read while a command is outstanding. Each fill
+ * feeds the incremental parser; a tagged response completes the command with its tag,
+ * untagged responses are collected for the running command and emitted with the
+ * "untagged" signal. Commands finish only after the whole chunk was parsed, so nothing
+ * re-enters the parser. Between commands nothing is read: unsolicited EXISTS or EXPUNGE
+ * arrive with the next command (IDLE would change that).
+ *
+ * One command runs at a time; a second one fails with G_IO_ERROR_PENDING. After a
+ * transport or protocol error, or a BYE, the session is closed and must be connected
+ * again; a tagged NO or BAD leaves it usable.
+ */
+#define G_LOG_DOMAIN "taube-imap"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "taube-imap-client-private.h"
+#include "taube-imap-error.h"
+#include "taube-imap-parser.h"
+
+/* How much of one response the protocol log shows. */
+#define MAX_LOGGED_RESPONSE 1000
+
+struct _TaubeImapClient
+{
+  GObject parent_instance;
+
+  TaubeConnection *connection;
+  TaubeImapParser *parser;
+  gboolean allow_plaintext;
+  GHashTable *capabilities;  /* upper-case names; NULL until the server listed them */
+  TaubeImapClientState state;
+  gboolean busy;
+  guint next_tag;
+
+  /* The exchange: the command waiting for its tagged response, one that got it during
+   * the chunk being parsed, and a fatal error found there. */
+  GTask *current;
+  GTask *finished;
+  GError *reader_error;
+  guint responses_after_finish;
+  gboolean reading;
+};
+
+G_DEFINE_FINAL_TYPE (TaubeImapClient, taube_imap_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  PROP_ALLOW_PLAINTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_UNTAGGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void taube_imap_client_parser_response_cb (TaubeImapParser   *parser,
+                                                  TaubeImapResponse *response,
+                                                  gpointer           user_data);
+
+static void
+taube_imap_client_dispose (GObject *object)
+{
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+
+  /* Every running exchange holds a reference, so none is left here. */
+  g_assert (self->current == NULL && self->finished == NULL);
+  G_OBJECT_CLASS (taube_imap_client_parent_class)->dispose (object);
+}
+
+static void
+taube_imap_client_finalize (GObject *object)
+{
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->parser, taube_imap_parser_free);
+  g_clear_pointer (&self->capabilities, g_hash_table_unref);
+  g_clear_error (&self->reader_error);
+
+  G_OBJECT_CLASS (taube_imap_client_parent_class)->finalize (object);
+}
+
+static void
+taube_imap_client_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_ALLOW_PLAINTEXT:
+      g_value_set_boolean (value, self->allow_plaintext);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+taube_imap_client_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      self->connection = g_value_dup_object (value);
+      break;
+    case PROP_ALLOW_PLAINTEXT:
+      taube_imap_client_set_allow_plaintext (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+taube_imap_client_class_init (TaubeImapClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = taube_imap_client_dispose;
+  object_class->finalize = taube_imap_client_finalize;
+  object_class->get_property = taube_imap_client_get_property;
+  object_class->set_property = taube_imap_client_set_property;
+
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, TAUBE_TYPE_CONNECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ALLOW_PLAINTEXT] =
+    g_param_spec_boolean ("allow-plaintext", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TaubeImapClient::untagged:
+   * @self: the client
+   * @response: (type gpointer): the #TaubeImapResponse, borrowed; take a reference to keep it
+   *
+   * Emitted for every untagged response (EXISTS, EXPUNGE, FETCH, BYE …) as it is parsed,
+   * also those that belong to the running command.
+   */
+  signals[SIGNAL_UNTAGGED] =
+    g_signal_new ("untagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+taube_imap_client_init (TaubeImapClient *self)
+{
+  static const TaubeImapParserCallbacks callbacks = {
+    .response = taube_imap_client_parser_response_cb,
+  };
+
+  self->parser = taube_imap_parser_new (&callbacks, self);
+  self->next_tag = 1;
+}
+
+/**
+ * taube_imap_client_new:
+ * @connection: a #TaubeConnection that is not connected yet
+ *
+ * Returns: (transfer full): an IMAP client that will use @connection
+ */
+TaubeImapClient *
+taube_imap_client_new (TaubeConnection *connection)
+{
+  g_return_val_if_fail (TAUBE_IS_CONNECTION (connection), NULL);
+
+  return g_object_new (TAUBE_TYPE_IMAP_CLIENT, "connection", connection, NULL);
+}
+
+/**
+ * taube_imap_client_get_connection:
+ * @self: a #TaubeImapClient
+ *
+ * Returns: (transfer none): the connection
+ */
+TaubeConnection *
+taube_imap_client_get_connection (TaubeImapClient *self)
+{
+  g_return_val_if_fail (TAUBE_IS_IMAP_CLIENT (self), NULL);
+  return self->connection;
+}
+
+gboolean
+taube_imap_client_get_allow_plaintext (TaubeImapClient *self)
+{
+  g_return_val_if_fail (TAUBE_IS_IMAP_CLIENT (self), FALSE);
+  return self->allow_plaintext;
+}
+
+/**
+ * taube_imap_client_set_allow_plaintext:
+ * @self: a #TaubeImapClient
+ * @allow_plaintext: whether the account agreed to send its password unencrypted
+ *
+ * Only matters for %TAUBE_SECURITY_NONE; without it, logging in fails with
+ * %TAUBE_IMAP_ERROR_LOGINDISABLED before anything is sent.
+ */
+void
+taube_imap_client_set_allow_plaintext (TaubeImapClient *self,
+                                       gboolean         allow_plaintext)
+{
+  g_return_if_fail (TAUBE_IS_IMAP_CLIENT (self));
+
+  allow_plaintext = !!allow_plaintext;
+  if (self->allow_plaintext == allow_plaintext)
+    return;
+  self->allow_plaintext = allow_plaintext;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_PLAINTEXT]);
+}
+
+/**
+ * taube_imap_client_has_capability:
+ * @self: a connected #TaubeImapClient
+ * @name: a capability such as "IDLE", "AUTH=PLAIN" or "LOGINDISABLED", in any case
+ *
+ * Returns: whether the server's current capability list names @name
+ */
+gboolean
+taube_imap_client_has_capability (TaubeImapClient *self,
+                                  const char      *name)
+{
+  g_autofree char *upper = NULL;
+
+  g_return_val_if_fail (TAUBE_IS_IMAP_CLIENT (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (self->capabilities == NULL)
+    return FALSE;
+  upper = g_ascii_strup (name, -1);
+  return g_hash_table_contains (self->capabilities, upper);
+}
+
+gboolean
+taube_imap_client_is_logged_in (TaubeImapClient *self)
+{
+  g_return_val_if_fail (TAUBE_IS_IMAP_CLIENT (self), FALSE);
+  return self->state == TAUBE_IMAP_CLIENT_AUTHENTICATED;
+}
+
+/* -- Operations ----------------------------------------------------------------------- */
+
+/*
+ * Starts an operation: a task, or %NULL after failing it already when the session is
+ * busy or in the wrong state.
+ */
+GTask *
+_taube_imap_client_begin (TaubeImapClient     *self,
+                          gpointer             source_tag,
+                          gboolean             logged_in,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->busy)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "Another IMAP command is still running");
+      return NULL;
+    }
+  if (logged_in && self->state != TAUBE_IMAP_CLIENT_AUTHENTICATED)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("Not logged in to the server %s. Connect again."),
+                               taube_connection_get_host (self->connection));
+      return NULL;
+    }
+  self->busy = TRUE;
+  return g_steal_pointer (&task);
+}
+
+void
+_taube_imap_client_release (TaubeImapClient *self)
+{
+  self->busy = FALSE;
+}
+
+TaubeImapClientState
+_taube_imap_client_get_state (TaubeImapClient *self)
+{
+  return self->state;
+}
+
+void
+_taube_imap_client_set_state (TaubeImapClient      *self,
+                              TaubeImapClientState  state)
+{
+  self->state = state;
+}
+
+/* Whether the server listed its capabilities since they were last forgotten. */
+gboolean
+_taube_imap_client_knows_capabilities (TaubeImapClient *self)
+{
+  return self->capabilities != NULL;
+}
+
+/* RFC 9051 §6.2.1, §6.2.2: capabilities change with TLS and authentication. */
+void
+_taube_imap_client_forget_capabilities (TaubeImapClient *self)
+{
+  g_clear_pointer (&self->capabilities, g_hash_table_unref);
+}
+
+/* Forgets the session's state; the connection is left as it is. */
+void
+_taube_imap_client_forget (TaubeImapClient *self)
+{
+  self->state = TAUBE_IMAP_CLIENT_DISCONNECTED;
+  taube_imap_parser_reset (self->parser);
+  g_clear_pointer (&self->capabilities, g_hash_table_unref);
+}
+
+static void
+close_session (TaubeImapClient *self)
+{
+  _taube_imap_client_forget (self);
+  if (taube_connection_is_connected (self->connection))
+    taube_connection_close_async (self->connection, NULL, NULL, NULL);
+}
+
+/* Ends @task with @error (taken). Anything but a tagged NO or BAD, or an argument that
+ * was refused before it was sent, leaves the session in an unknown state: it is closed. */
+void
+_taube_imap_client_fail (GTask  *task,
+                         GError *error)
+{
+  TaubeImapClient *self = g_task_get_source_object (task);
+  gboolean kept = g_error_matches (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_NO)
+                  || g_error_matches (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_BAD)
+                  || g_error_matches (error, TAUBE_IMAP_ERROR,
+                                      TAUBE_IMAP_ERROR_BAD_CREDENTIALS)
+                  || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  self->busy = FALSE;
+  if (!kept)
+    close_session (self);
+  g_task_return_error (task, error);
+}
+
+GError *
+_taube_imap_client_protocol_error (TaubeImapClient *self,
+                                   const char      *detail)
+{
+  g_debug ("Protocol error: %s", detail);
+  /* Translators: %s is a server name. */
+  return g_error_new (TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL,
+                      _("The server %s sent a reply that is not valid IMAP. Check that the "
+                        "server name and port belong to an IMAP server."),
+                      taube_connection_get_host (self->connection));
+}
+
+GError *
+_taube_imap_client_bye_error (TaubeImapClient   *self,
+                              TaubeImapResponse *response)
+{
+  /* Translators: %s is a server name, then the server's own words in quotes. */
+  return g_error_new (TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_BYE,
+                      _("The server %s closed the connection (“%s”). Connect again."),
+                      taube_connection_get_host (self->connection),
+                      taube_imap_response_get_text (response));
+}
+
+/* The error for a tagged NO or BAD (RFC 9051 §7.1.2, §7.1.3). */
+GError *
+_taube_imap_client_status_error (TaubeImapClient   *self,
+                                 TaubeImapResponse *response)
+{
+  const char *host = taube_connection_get_host (self->connection);
+  const char *text = taube_imap_response_get_text (response);
+
+  if (taube_imap_response_get_status (response) == TAUBE_IMAP_STATUS_BAD)
+    /* Translators: %s is a server name, then the server's own words in quotes. */
+    return g_error_new (TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_BAD,
+                        _("The server %s did not understand a request from Taube (“%s”). "
+                          "Please report this as a bug in Taube."), host, text);
+  /* Translators: %s is a server name, then the server's own words in quotes. */
+  return g_error_new (TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_NO,
+                      _("The server %s refused the request (“%s”)."), host, text);
+}
+
+/*
+ * An IMAP string for @text (RFC 9051 §4.3): quoted with \ and " escaped, or %NULL when it
+ * needs a literal (8-bit bytes, CR, LF).
+ */
+char *
+_taube_imap_client_quote (const char *text)
+{
+  GString *quoted = g_string_new ("\"");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if ((guchar) *p >= 0x80 || *p == '\r' || *p == '\n')
+        {
+          g_string_free (quoted, TRUE);
+          return NULL;
+        }
+      if (*p == '\\' || *p == '"')
+        g_string_append_c (quoted, '\\');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+  return g_string_free (quoted, FALSE);
+}
+
+/* -- The exchange --------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *tag;                /* NULL: wait for the greeting */
+  char *line;
+  char *secret;
+  GPtrArray *continuations; /* line, secret, line, secret … sent one pair per "+" */
+  guint next_continuation;
+  GPtrArray *untagged;
+  TaubeImapResponse *done;
+  gboolean starttls;
+  gboolean logout;
+} Command;
+
+/* Frees a string that held a secret, zeroing it first. */
+void
+_taube_imap_client_wipe_free (gpointer data)
+{
+  char *text = data;
+
+  if (text != NULL)
+    explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+static void
+command_free (Command *command)
+{
+  g_free (command->tag);
+  g_free (command->line);
+  _taube_imap_client_wipe_free (command->secret);
+  g_clear_pointer (&command->continuations, g_ptr_array_unref);
+  g_clear_pointer (&command->untagged, g_ptr_array_unref);
+  g_clear_pointer (&command->done, taube_imap_response_unref);
+  g_free (command);
+}
+
+static void reader_start (TaubeImapClient *self);
+
+/* Fails the exchange @task if it has not finished yet, and closes the session. */
+static void
+exchange_fail (TaubeImapClient *self,
+               GTask           *task,
+               GError          *error)
+{
+  if (task == self->current)
+    self->current = NULL;
+  else if (task == self->finished)
+    self->finished = NULL;
+  else
+    {
+      g_error_free (error);
+      return;
+    }
+  close_session (self);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+update_capabilities (TaubeImapClient      *self,
+                     const TaubeImapValue *list,
+                     guint                 first)
+{
+  g_clear_pointer (&self->capabilities, g_hash_table_unref);
+  self->capabilities = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = first; i < taube_imap_value_get_length (list); i++)
+    {
+      const char *atom = taube_imap_value_get_atom (taube_imap_value_get_item (list, i));
+
+      if (atom != NULL)
+        g_hash_table_add (self->capabilities, g_ascii_strup (atom, -1));
+    }
+}
+
+static void
+log_response (TaubeImapClient   *self,
+              TaubeImapResponse *response)
+{
+  g_autofree char *text = taube_imap_response_to_string (response);
+  gsize len = strlen (text);
+
+  /* Control bytes are escaped by the parser's writer already. */
+  g_log (taube_connection_get_log_domain (self->connection), G_LOG_LEVEL_DEBUG, "S: %.*s%s",
+         (int) MIN (len, MAX_LOGGED_RESPONSE), text,
+         len > MAX_LOGGED_RESPONSE ? " …" : "");
+}
+
+static void
+taube_imap_client_continuation_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TaubeImapClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!taube_connection_write_finish (TAUBE_CONNECTION (object), result, &error))
+    exchange_fail (self, task, error);
+}
+
+static void
+send_continuation (TaubeImapClient *self,
+                   GTask           *task)
+{
+  Command *command = g_task_get_task_data (task);
+  const char *line;
+  const char *secret;
+
+  if (command->continuations == NULL
+      || command->next_continuation >= command->continuations->len)
+    {
+      g_set_error_literal (&self->reader_error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL,
+                           "unexpected continuation request");
+      return;
+    }
+  line = g_ptr_array_index (command->continuations, command->next_continuation);
+  secret = g_ptr_array_index (command->continuations, command->next_continuation + 1);
+  command->next_continuation += 2;
+  taube_connection_write_line_async (self->connection, line, secret,
+                                     g_task_get_cancellable (task),
+                                     taube_imap_client_continuation_cb, g_object_ref (task));
+}
+
+static void
+finish_current (TaubeImapClient   *self,
+                TaubeImapResponse *response)
+{
+  Command *command = g_task_get_task_data (self->current);
+
+  command->done = taube_imap_response_ref (response);
+  self->finished = g_steal_pointer (&self->current);
+}
+
+static void
+handle_untagged (TaubeImapClient   *self,
+                 TaubeImapResponse *response)
+{
+  Command *command = self->current != NULL ? g_task_get_task_data (self->current) : NULL;
+  TaubeImapStatus status = taube_imap_response_get_status (response);
+
+  if (taube_imap_response_is_keyword (response, "CAPABILITY"))
+    update_capabilities (self, taube_imap_response_get_data (response), 0);
+  if (command != NULL && command->tag == NULL)
+    {
+      /* The greeting is the first response (RFC 9051 §7.1). */
+      if (status == TAUBE_IMAP_STATUS_NONE)
+        g_set_error_literal (&self->reader_error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL,
+                             "greeting is not a status response");
+      else
+        finish_current (self, response);
+      return;
+    }
+  if (command != NULL)
+    g_ptr_array_add (command->untagged, taube_imap_response_ref (response));
+  /* RFC 9051 §7.1.5: BYE is part of LOGOUT; anywhere else the server is leaving. */
+  if (status == TAUBE_IMAP_STATUS_BYE && (command == NULL || !command->logout)
+      && self->reader_error == NULL)
+    self->reader_error = _taube_imap_client_bye_error (self, response);
+}
+
+static void
+taube_imap_client_parser_response_cb (TaubeImapParser   *parser,
+                                      TaubeImapResponse *response,
+                                      gpointer           user_data)
+{
+  TaubeImapClient *self = user_data;
+  TaubeImapResponseKind kind = taube_imap_response_get_kind (response);
+  Command *command = self->current != NULL ? g_task_get_task_data (self->current) : NULL;
+
+  log_response (self, response);
+  if (self->finished != NULL)
+    self->responses_after_finish++;
+  if (g_strcmp0 (taube_imap_response_get_code_name (response), "CAPABILITY") == 0)
+    update_capabilities (self, taube_imap_response_get_code (response), 1);
+
+  switch (kind)
+    {
+    case TAUBE_IMAP_RESPONSE_UNTAGGED:
+      handle_untagged (self, response);
+      g_signal_emit (self, signals[SIGNAL_UNTAGGED], 0, response);
+      break;
+    case TAUBE_IMAP_RESPONSE_TAGGED:
+      if (command != NULL && g_strcmp0 (command->tag, taube_imap_response_get_tag (response)) == 0)
+        finish_current (self, response);
+      else if (self->reader_error == NULL)
+        self->reader_error = _taube_imap_client_protocol_error (self, "unexpected tag");
+      break;
+    case TAUBE_IMAP_RESPONSE_CONTINUATION:
+    default:
+      if (command != NULL && command->tag != NULL)
+        send_continuation (self, self->current);
+      else if (self->reader_error == NULL)
+        self->reader_error = _taube_imap_client_protocol_error (self,
+                                                                "unexpected continuation");
+      break;
+    }
+}
+
+/* Returns the command that got its tagged response in the last chunk. */
+static void
+complete_finished (TaubeImapClient *self)
+{
+  GTask *task = g_steal_pointer (&self->finished);
+  Command *command = g_task_get_task_data (task);
+
+  /* RFC 9051 §6.2.1 / RFC 3207 §6: nothing may follow the STARTTLS answer in the clear;
+   * bytes that did were injected before the handshake. */
+  if (command->starttls
+      && (self->responses_after_finish > 0 || !taube_imap_parser_is_idle (self->parser)))
+    {
+      g_debug ("Data after the STARTTLS answer");
+      self->finished = task;
+      exchange_fail (self, task, g_error_new (
+        TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_STARTTLS_FAILED,
+        _("The server %s sent unexpected data before switching to encryption. The "
+          "connection was closed for safety."),
+        taube_connection_get_host (self->connection)));
+      return;
+    }
+  g_task_return_pointer (task, taube_imap_response_ref (command->done),
+                         (GDestroyNotify) taube_imap_response_unref);
+  g_object_unref (task);
+}
+
+static void
+taube_imap_client_fill_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(TaubeImapClient) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize len;
+
+  self->reading = FALSE;
+  if (!taube_connection_fill_finish (self->connection, result, &error))
+    {
+      if (self->current != NULL)
+        exchange_fail (self, self->current, g_steal_pointer (&error));
+      return;
+    }
+  data = taube_connection_peek (self->connection, &len);
+  self->responses_after_finish = 0;
+  if (!taube_imap_parser_feed (self->parser, data, len, &error))
+    {
+      g_debug ("Parser: %s", error->message);
+      g_clear_error (&self->reader_error);
+      /* Too big stays TOO_BIG; anything else is explained as not IMAP. */
+      if (!g_error_matches (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_TOO_BIG))
+        self->reader_error = _taube_imap_client_protocol_error (self, error->message);
+      else
+        self->reader_error = g_steal_pointer (&error);
+    }
+  taube_connection_consume (self->connection, len);
+
+  if (self->reader_error != NULL)
+    {
+      GTask *task = self->finished != NULL ? self->finished : self->current;
+
+      if (task != NULL)
+        exchange_fail (self, task, g_steal_pointer (&self->reader_error));
+      else
+        close_session (self);
+      g_clear_error (&self->reader_error);
+      return;
+    }
+  if (self->finished != NULL)
+    complete_finished (self);
+  if (self->current != NULL)
+    reader_start (self);
+}
+
+static void
+reader_start (TaubeImapClient *self)
+{
+  if (self->reading)
+    return;
+  self->reading = TRUE;
+  taube_connection_fill_async (self->connection, g_task_get_cancellable (self->current),
+                               taube_imap_client_fill_cb, g_object_ref (self));
+}
+
+static void
+taube_imap_client_write_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TaubeImapClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!taube_connection_write_finish (TAUBE_CONNECTION (object), result, &error))
+    {
+      /* A line break in an argument was refused before anything went out. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) && task == self->current)
+        {
+          self->current = NULL;
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      exchange_fail (self, task, error);
+      return;
+    }
+  if (task == self->current)
+    reader_start (self);
+}
+
+/*
+ * Sends "TAG @command[ @secret]" (or, with @command %NULL, waits for the greeting) and
+ * finishes with the tagged response, whatever its status, and the untagged responses
+ * that came with it. @continuations (taken; line and secret in turn, each nullable) are
+ * sent one pair per continuation request. Errors are transport and protocol errors and
+ * BYE only; any of them closes the session.
+ */
+void
+_taube_imap_client_exchange_async (TaubeImapClient     *self,
+                                   const char          *command_line,
+                                   const char          *secret,
+                                   GPtrArray           *continuations,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Command *command = g_new0 (Command, 1);
+
+  g_assert (self->current == NULL && self->finished == NULL);
+  g_task_set_source_tag (task, _taube_imap_client_exchange_async);
+  g_task_set_task_data (task, command, (GDestroyNotify) command_free);
+  command->untagged = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) taube_imap_response_unref);
+  command->continuations = continuations;
+  self->current = task;  /* owned until it finishes */
+
+  if (command_line == NULL)
+    {
+      reader_start (self);
+      return;
+    }
+  command->tag = g_strdup_printf ("A%04u", self->next_tag++);
+  command->line = g_strdup_printf ("%s %s", command->tag, command_line);
+  command->secret = g_strdup (secret);
+  command->starttls = g_ascii_strcasecmp (command_line, "STARTTLS") == 0;
+  command->logout = g_ascii_strcasecmp (command_line, "LOGOUT") == 0;
+  taube_connection_write_line_async (self->connection, command->line, command->secret,
+                                     cancellable, taube_imap_client_write_cb,
+                                     g_object_ref (task));
+}
+
+TaubeImapResponse *
+_taube_imap_client_exchange_finish (TaubeImapClient  *self,
+                                    GAsyncResult     *result,
+                                    GPtrArray       **untagged,
+                                    GError          **error)
+{
+  TaubeImapResponse *response;
+
+  g_assert (g_task_is_valid (result, self));
+  response = g_task_propagate_pointer (G_TASK (result), error);
+  if (untagged != NULL)
+    {
+      Command *command = g_task_get_task_data (G_TASK (result));
+
+      *untagged = response != NULL ? g_ptr_array_ref (command->untagged) : NULL;
+    }
+  return response;
+}
+
+/* -- The generic command -------------------------------------------------------------- */
+
+typedef struct
+{
+  TaubeImapResponse *response;
+  GPtrArray *untagged;
+} CommandResult;
+
+static void
+command_result_free (CommandResult *result)
+{
+  g_clear_pointer (&result->response, taube_imap_response_unref);
+  g_clear_pointer (&result->untagged, g_ptr_array_unref);
+  g_free (result);
+}
+
+static void
+taube_imap_client_command_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+  g_autoptr(TaubeImapResponse) response = NULL;
+  g_autoptr(GPtrArray) untagged = NULL;
+  CommandResult *command_result;
+  GError *error = NULL;
+
+  response = _taube_imap_client_exchange_finish (self, result, &untagged, &error);
+  if (response == NULL)
+    {
+      _taube_imap_client_fail (task, error);
+      return;
+    }
+  if (taube_imap_response_get_status (response) != TAUBE_IMAP_STATUS_OK)
+    {
+      _taube_imap_client_fail (task, _taube_imap_client_status_error (self, response));
+      return;
+    }
+  _taube_imap_client_release (self);
+  command_result = g_new0 (CommandResult, 1);
+  command_result->response = g_steal_pointer (&response);
+  command_result->untagged = g_steal_pointer (&untagged);
+  g_task_return_pointer (task, command_result, (GDestroyNotify) command_result_free);
+}
+
+/**
+ * taube_imap_client_command_async:
+ * @self: a connected #TaubeImapClient
+ * @command: the command without its tag and CRLF, e.g. `LIST "" "*"`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the tagged response
+ * @user_data: data for @callback
+ *
+ * Sends @command with the next tag (A0001, A0002 …). A tagged NO fails with
+ * %TAUBE_IMAP_ERROR_SERVER_NO and BAD with %TAUBE_IMAP_ERROR_SERVER_BAD, both with the
+ * server's text, and the session stays usable; a BYE fails with %TAUBE_IMAP_ERROR_BYE and
+ * closes it. Cancelling closes the session too: its state is then unknown. @command is
+ * logged as it is, so credentials go through taube_imap_client_login_async() only.
+ */
+void
+taube_imap_client_command_async (TaubeImapClient     *self,
+                                 const char          *command,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TAUBE_IS_IMAP_CLIENT (self));
+  g_return_if_fail (command != NULL && command[0] != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = _taube_imap_client_begin (self, taube_imap_client_command_async, FALSE, cancellable,
+                                   callback, user_data);
+  if (task == NULL)
+    return;
+  if (self->state == TAUBE_IMAP_CLIENT_DISCONNECTED)
+    {
+      _taube_imap_client_release (self);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               _("Not connected to the server %s."),
+                               taube_connection_get_host (self->connection));
+      return;
+    }
+  _taube_imap_client_exchange_async (self, command, NULL, NULL, cancellable,
+                                     taube_imap_client_command_cb, g_steal_pointer (&task));
+}
+
+/**
+ * taube_imap_client_command_finish:
+ * @self: a #TaubeImapClient
+ * @result: the result passed to the callback
+ * @untagged: (out) (optional) (transfer full) (element-type TaubeImapResponse): the untagged
+ *   responses that arrived while the command ran
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the tagged OK response, or %NULL on error
+ */
+TaubeImapResponse *
+taube_imap_client_command_finish (TaubeImapClient  *self,
+                                  GAsyncResult     *result,
+                                  GPtrArray       **untagged,
+                                  GError          **error)
+{
+  CommandResult *command_result;
+  TaubeImapResponse *response;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (
+    g_task_get_source_tag (G_TASK (result)) == taube_imap_client_command_async, NULL);
+
+  if (untagged != NULL)
+    *untagged = NULL;
+  command_result = g_task_propagate_pointer (G_TASK (result), error);
+  if (command_result == NULL)
+    return NULL;
+  response = g_steal_pointer (&command_result->response);
+  if (untagged != NULL)
+    *untagged = g_steal_pointer (&command_result->untagged);
+  command_result_free (command_result);
+  return response;
+}

@@ -1,0 +1,115 @@
+/* taube-imap-client.h — an IMAP session (RFC 9051) with STARTTLS and SASL PLAIN
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "taube-connection.h"
+#include "taube-imap-response.h"
+
+G_BEGIN_DECLS
+
+/**
+ * TaubeImapSelectInfo:
+ * @exists: the number of messages (RFC 9051 §7.4.1 EXISTS)
+ * @uidvalidity: the UIDVALIDITY response code, or 0 if the server sent none
+ * @uidnext: the UIDNEXT response code, or 0 if the server sent none
+ * @highestmodseq: the HIGHESTMODSEQ response code (RFC 7162 §3.1.2.1), or 0
+ * @read_only: whether the server answered [READ-ONLY]
+ */
+typedef struct
+{
+  guint64 exists;
+  guint32 uidvalidity;
+  guint32 uidnext;
+  guint64 highestmodseq;
+  gboolean read_only;
+} TaubeImapSelectInfo;
+
+/**
+ * TaubeImapMailboxInfo:
+ * @name: the mailbox name in UTF-8 (decoded from modified UTF-7)
+ * @delimiter: the hierarchy delimiter, or '\0' for a flat name (NIL)
+ * @flags: the name attributes, such as "\HasNoChildren" or the special-use "\Sent"
+ *   (RFC 6154 §2)
+ */
+typedef struct
+{
+  char *name;
+  char delimiter;
+  GStrv flags;
+} TaubeImapMailboxInfo;
+
+void     taube_imap_mailbox_info_free     (TaubeImapMailboxInfo *info);
+gboolean taube_imap_mailbox_info_has_flag (const TaubeImapMailboxInfo *info,
+                                           const char                 *flag);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeImapMailboxInfo, taube_imap_mailbox_info_free)
+
+#define TAUBE_TYPE_IMAP_CLIENT (taube_imap_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (TaubeImapClient, taube_imap_client, TAUBE, IMAP_CLIENT, GObject)
+
+TaubeImapClient   *taube_imap_client_new                 (TaubeConnection      *connection);
+TaubeConnection   *taube_imap_client_get_connection      (TaubeImapClient      *self);
+gboolean           taube_imap_client_get_allow_plaintext (TaubeImapClient      *self);
+void               taube_imap_client_set_allow_plaintext (TaubeImapClient      *self,
+                                                          gboolean              allow_plaintext);
+gboolean           taube_imap_client_has_capability      (TaubeImapClient      *self,
+                                                          const char           *name);
+gboolean           taube_imap_client_is_logged_in        (TaubeImapClient      *self);
+
+void               taube_imap_client_connect_async       (TaubeImapClient      *self,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean           taube_imap_client_connect_finish      (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+void               taube_imap_client_login_async         (TaubeImapClient      *self,
+                                                          const char           *user,
+                                                          const char           *password,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean           taube_imap_client_login_finish        (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+void               taube_imap_client_command_async       (TaubeImapClient      *self,
+                                                          const char           *command,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TaubeImapResponse *taube_imap_client_command_finish      (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          GPtrArray           **untagged,
+                                                          GError              **error);
+
+void               taube_imap_client_select_async        (TaubeImapClient      *self,
+                                                          const char           *mailbox,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean           taube_imap_client_select_finish       (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          TaubeImapSelectInfo  *info,
+                                                          GError              **error);
+void               taube_imap_client_list_async          (TaubeImapClient      *self,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+GPtrArray         *taube_imap_client_list_finish         (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+void               taube_imap_client_logout_async        (TaubeImapClient      *self,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+gboolean           taube_imap_client_logout_finish       (TaubeImapClient      *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+G_END_DECLS
