@@ -24,6 +24,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "taube-imap-client-op-private.h"
 #include "taube-imap-client-private.h"
 #include "taube-imap-error.h"
 #include "taube-imap-parser.h"
@@ -339,6 +340,7 @@ _taube_imap_client_forget (TaubeImapClient *self)
   self->state = TAUBE_IMAP_CLIENT_DISCONNECTED;
   taube_imap_parser_reset (self->parser);
   g_clear_pointer (&self->capabilities, g_hash_table_unref);
+  _taube_imap_client_session_reset (self);
 }
 
 static void

@@ -102,4 +102,8 @@ gboolean         taube_connection_close_finish      (TaubeConnection      *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 
+gboolean         taube_connection_start_compression (TaubeConnection    *self,
+                                                     GError            **error);
+gboolean         taube_connection_is_compressed     (TaubeConnection      *self);
+
 G_END_DECLS
