@@ -52,6 +52,31 @@ gboolean taube_imap_mailbox_info_has_flag (const TaubeImapMailboxInfo *info,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeImapMailboxInfo, taube_imap_mailbox_info_free)
 
+/*
+ * Signals of TaubeImapClient, for unsolicited data (RFC 9051 §7), whatever command is
+ * running. The server's bytes are only read while a command runs, so between commands
+ * they wait for the next one (or for IDLE). Data a command asked for itself (the FETCH
+ * answers of a fetch, VANISHED (EARLIER) of a QRESYNC fetch) is given to that command and
+ * not signalled; data it did not ask for is. Handlers run inside the response parser:
+ * they must not start commands from there (use an idle source).
+ *
+ * "exists"        (TaubeImapClient *self, guint64 count): the mailbox has @count messages
+ *                 (RFC 9051 §7.4.1).
+ * "expunge"       (TaubeImapClient *self, guint seq): message number @seq was removed and
+ *                 the numbers above it moved down by one (RFC 9051 §7.5.1).
+ * "vanished"      (TaubeImapClient *self, const char *uids, gboolean earlier): the messages
+ *                 with these UIDs (a sequence set such as "41,43:116") were removed; with
+ *                 @earlier, some of them may have been reported already (RFC 7162 §3.2.10).
+ * "flags-changed" (TaubeImapClient *self, guint seq, guint uid, GStrv flags, guint64 modseq):
+ *                 message @seq now has @flags; @uid and @modseq are 0 when the server did
+ *                 not include them (RFC 9051 §7.5.2, RFC 7162 §3.2.4).
+ * "alert"         (TaubeImapClient *self, const char *text): a status response carried the
+ *                 ALERT code: @text must be shown to the person (RFC 9051 §7.1).
+ * "bye"           (TaubeImapClient *self, const char *text): the server is closing the
+ *                 connection, also as part of LOGOUT (RFC 9051 §7.1.5).
+ * "untagged"      (TaubeImapClient *self, TaubeImapResponse *response): every untagged
+ *                 response, raw, also those that belong to the running command.
+ */
 #define TAUBE_TYPE_IMAP_CLIENT (taube_imap_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (TaubeImapClient, taube_imap_client, TAUBE, IMAP_CLIENT, GObject)
