@@ -215,6 +215,9 @@ list_command (TaubeImapClient    *self,
    * SPECIAL-USE without it put the attributes in every LIST anyway. */
   if (special_use && extended)
     g_ptr_array_add (returns, g_strdup ("SPECIAL-USE"));
+  /* RFC 5258 §4: with return options, \HasChildren comes only when asked for. */
+  if (extended)
+    g_ptr_array_add (returns, g_strdup ("CHILDREN"));
   if ((flags & TAUBE_IMAP_LIST_WITH_STATUS) && list_status)
     g_ptr_array_add (returns, g_strdup_printf ("STATUS %s", items));
   if (returns->len > 0)
