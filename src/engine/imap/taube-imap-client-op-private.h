@@ -45,5 +45,6 @@ char     *_taube_imap_client_mailbox_arg  (TaubeImapClient   *self,
 char     *_taube_imap_client_mailbox_name (TaubeImapClient   *self,
                                            const char        *wire);
 void      _taube_imap_client_session_reset (TaubeImapClient  *self);
+void      _taube_imap_client_install_idle_properties (GObjectClass *klass);
 
 G_END_DECLS

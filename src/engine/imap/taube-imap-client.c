@@ -186,6 +186,7 @@ taube_imap_client_class_init (TaubeImapClientClass *klass)
     g_signal_new ("untagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   _taube_imap_client_install_signals (object_class);
+  _taube_imap_client_install_idle_properties (object_class);
 }
 
 static void

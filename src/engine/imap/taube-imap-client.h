@@ -315,5 +315,15 @@ void                 taube_imap_client_compress_async      (TaubeImapClient     
 gboolean             taube_imap_client_compress_finish     (TaubeImapClient      *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+guint                taube_imap_client_get_idle_interval   (TaubeImapClient      *self);
+void                 taube_imap_client_set_idle_interval   (TaubeImapClient      *self,
+                                                            guint                 seconds);
+void                 taube_imap_client_idle_async          (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_idle_finish         (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 
 G_END_DECLS

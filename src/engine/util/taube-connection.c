@@ -345,7 +345,7 @@ taube_connection_set_property (GObject      *object,
       self->connect_timeout_ms = g_value_get_uint (value);
       break;
     case PROP_READ_TIMEOUT:
-      self->read_timeout_ms = g_value_get_uint (value);
+      taube_connection_set_read_timeout (self, g_value_get_uint (value));
       break;
     case PROP_MAX_LINE_LENGTH:
       taube_connection_set_max_line_length (self, g_value_get_uint64 (value));
@@ -375,8 +375,11 @@ taube_connection_class_init (TaubeConnectionClass *klass)
                                                      construct);
   properties[PROP_CONNECT_TIMEOUT] = g_param_spec_uint ("connect-timeout", NULL, NULL,
                                                         0, G_MAXUINT, 30000, construct);
-  properties[PROP_READ_TIMEOUT] = g_param_spec_uint ("read-timeout", NULL, NULL,
-                                                     0, G_MAXUINT, 60000, construct);
+  /* Writable: IMAP IDLE waits far longer for the server than any command. */
+  properties[PROP_READ_TIMEOUT] =
+    g_param_spec_uint ("read-timeout", NULL, NULL, 0, G_MAXUINT, 60000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY
+                       | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_LINE_LENGTH] =
     g_param_spec_uint64 ("max-line-length", NULL, NULL, 64, G_MAXUINT32,
                          TAUBE_CONNECTION_DEFAULT_MAX_LINE,
@@ -488,6 +491,32 @@ taube_connection_is_connected (TaubeConnection *self)
 {
   g_return_val_if_fail (TAUBE_IS_CONNECTION (self), FALSE);
   return self->stream != NULL;
+}
+
+guint
+taube_connection_get_read_timeout (TaubeConnection *self)
+{
+  g_return_val_if_fail (TAUBE_IS_CONNECTION (self), 0);
+  return self->read_timeout_ms;
+}
+
+/**
+ * taube_connection_set_read_timeout:
+ * @self: a #TaubeConnection
+ * @read_timeout_ms: how long the server may stay silent, or 0 for ever
+ *
+ * Applies to reads and writes started from now on.
+ */
+void
+taube_connection_set_read_timeout (TaubeConnection *self,
+                                   guint            read_timeout_ms)
+{
+  g_return_if_fail (TAUBE_IS_CONNECTION (self));
+
+  if (self->read_timeout_ms == read_timeout_ms)
+    return;
+  self->read_timeout_ms = read_timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_TIMEOUT]);
 }
 
 gsize
@@ -908,7 +937,12 @@ read_more_done (TaubeConnection  *self,
   if (G_IS_TASK (result) && g_task_get_source_tag (G_TASK (result)) == inflate_read_async)
     n = g_task_propagate_int (G_TASK (result), error);
   else
-    n = g_input_stream_read_finish (g_io_stream_get_input_stream (self->stream), result, error);
+    {
+      /* The stream from the result: the connection may have been closed meanwhile. */
+      g_autoptr(GObject) in = g_async_result_get_source_object (result);
+
+      n = g_input_stream_read_finish (G_INPUT_STREAM (in), result, error);
+    }
   if (n == 0)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection closed");
   if (n <= 0)

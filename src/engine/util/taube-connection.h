@@ -33,6 +33,9 @@ TaubeTlsTrust   *taube_connection_get_trust         (TaubeConnection      *self)
 const char      *taube_connection_get_log_domain    (TaubeConnection      *self);
 gboolean         taube_connection_is_encrypted      (TaubeConnection      *self);
 gboolean         taube_connection_is_connected      (TaubeConnection      *self);
+guint            taube_connection_get_read_timeout  (TaubeConnection      *self);
+void             taube_connection_set_read_timeout  (TaubeConnection      *self,
+                                                     guint                 read_timeout_ms);
 gsize            taube_connection_get_max_line_length (TaubeConnection    *self);
 void             taube_connection_set_max_line_length (TaubeConnection    *self,
                                                        gsize               max_line_length);

@@ -13,6 +13,7 @@
 
 #include "taube-imap-client.h"
 #include "taube-imap-error.h"
+#include "taube-smtp-client.h"
 #include "taube-test-async.h"
 
 static TaubeTestLogCapture capture;
@@ -675,6 +676,194 @@ test_compress (void)
   g_assert_false (taube_connection_is_compressed (connection));
 }
 
+/* -- IDLE ---------------------------------------------------------------------------- */
+
+/* Sends a message to alice through the rig's submission port, as a mail client would. */
+static void
+submit_to_alice (const char *subject)
+{
+  g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
+  g_autoptr(TaubeConnection) connection = NULL;
+  g_autoptr(TaubeSmtpClient) smtp = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GAsyncResult) sent = NULL;
+  g_autoptr(GAsyncResult) quit = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *to[] = { taube_test_rig_env ("TAUBE_RIG_USER"), NULL };
+
+  taube_tls_trust_add_ca_file (trust, taube_test_rig_env ("TAUBE_RIG_CA"), &error);
+  g_assert_no_error (error);
+  connection = taube_connection_new (taube_test_rig_env ("TAUBE_RIG_HOST"),
+                                     taube_test_rig_port ("TAUBE_RIG_SUBMISSIONS_PORT"),
+                                     TAUBE_SECURITY_TLS, trust, "taube-smtp", 10000, 20000);
+  smtp = taube_smtp_client_new (connection);
+  taube_smtp_client_connect_async (smtp, NULL, taube_test_store_result_cb, &connected);
+  g_assert_true (taube_smtp_client_connect_finish (smtp, taube_test_wait (&connected), &error));
+  g_assert_no_error (error);
+  taube_smtp_client_login_async (smtp, taube_test_rig_env ("TAUBE_RIG_USER2"),
+                                 taube_test_rig_env ("TAUBE_RIG_PASSWORD2"), NULL,
+                                 taube_test_store_result_cb, &logged_in);
+  g_assert_true (taube_smtp_client_login_finish (smtp, taube_test_wait (&logged_in), &error));
+  g_assert_no_error (error);
+  message = g_strdup_printf ("From: %s\r\nTo: %s\r\nSubject: %s\r\n"
+                             "Message-ID: <%s@example.test>\r\n\r\nAre you there?\r\n",
+                             taube_test_rig_env ("TAUBE_RIG_USER2"), to[0], subject, subject);
+  input = g_memory_input_stream_new_from_data (message, (gssize) strlen (message), NULL);
+  taube_smtp_client_send_async (smtp, taube_test_rig_env ("TAUBE_RIG_USER2"), to, input,
+                                (gint64) strlen (message), TAUBE_SMTP_SEND_NONE, NULL,
+                                taube_test_store_result_cb, &sent);
+  results = taube_smtp_client_send_finish (smtp, taube_test_wait (&sent), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  taube_smtp_client_quit_async (smtp, NULL, taube_test_store_result_cb, &quit);
+  g_assert_true (taube_smtp_client_command_finish (smtp, taube_test_wait (&quit), &error));
+}
+
+typedef struct
+{
+  guint64 exists;
+  guint64 expunged;  /* the sequence numbers */
+  guint64 flagged;
+} News;
+
+static void
+exists_cb (TaubeImapClient *client,
+           guint64          count,
+           gpointer         user_data)
+{
+  ((News *) user_data)->exists = count;
+}
+
+static void
+expunge_cb (TaubeImapClient *client,
+            guint            seq,
+            gpointer         user_data)
+{
+  ((News *) user_data)->expunged = seq;
+}
+
+static void
+flags_changed_cb (TaubeImapClient *client,
+                  guint            seq,
+                  guint            uid,
+                  GStrv            flags,
+                  guint64          modseq,
+                  gpointer         user_data)
+{
+  if (g_strv_contains ((const char * const *) flags, "\\Flagged"))
+    ((News *) user_data)->flagged = seq;
+}
+
+static gboolean
+timer_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@value differs from @unchanged or @ms pass; returns the time
+ * waited in ms. */
+static gint64
+wait_for_change (const guint64 *value,
+                 guint64        unchanged,
+                 guint          ms)
+{
+  gboolean expired = FALSE;
+  guint timer = g_timeout_add (ms, timer_cb, &expired);
+  gint64 start = g_get_monotonic_time ();
+
+  while (*value == unchanged && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (timer);
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+static guint
+count_sent (const char *suffix)
+{
+  g_auto(GStrv) lines = g_strsplit (capture.text->str + capture_mark, "\n", -1);
+  guint count = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "C: ") && g_str_has_suffix (lines[i], suffix))
+      count++;
+  return count;
+}
+
+static void
+test_idle (void)
+{
+  g_autoptr(TaubeImapClient) client = alice ();
+  g_autoptr(TaubeImapClient) other = NULL;
+  g_autoptr(TaubeImapSelectResult) opened = NULL;
+  g_autoptr(TaubeImapSelectResult) opened_other = NULL;
+  g_autoptr(TaubeImapResponse) response = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  News news = { 0 };
+  guint64 before;
+  gint64 waited;
+  guint interval = 0;
+  gboolean expired = FALSE;
+
+  save_messages ("INBOX", 2);
+  opened = open_mailbox (client, "INBOX", FALSE, NULL);
+  before = opened->info.exists;
+  g_object_set (client, "idle-interval", 1, NULL);
+  g_object_get (client, "idle-interval", &interval, NULL);
+  g_assert_cmpuint (interval, ==, 1);
+  g_signal_connect (client, "exists", G_CALLBACK (exists_cb), &news);
+  g_signal_connect (client, "expunge", G_CALLBACK (expunge_cb), &news);
+  g_signal_connect (client, "flags-changed", G_CALLBACK (flags_changed_cb), &news);
+
+  capture_begin ();
+  taube_imap_client_idle_async (client, cancellable, taube_test_store_result_cb, &result);
+  /* With an interval of one second, IDLE is left and issued again at least once. */
+  g_timeout_add (2500, timer_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+  g_assert_cmpuint (count_sent (" IDLE"), >=, 2);
+  g_assert_cmpuint (count_sent ("C: DONE"), >=, 1);
+
+  news.exists = before;
+  submit_to_alice ("idle-wakeup");
+  waited = wait_for_change (&news.exists, before, 2000);
+  g_test_message ("EXISTS came %" G_GINT64_FORMAT " ms after the message was submitted", waited);
+  g_assert_cmpuint (news.exists, ==, before + 1);
+
+  /* Another session flags message 1, then expunges message 2. */
+  other = alice ();
+  opened_other = open_mailbox (other, "INBOX", FALSE, NULL);
+  response = run_command (other, "STORE 1 +FLAGS.SILENT (\\Flagged)");
+  wait_for_change (&news.flagged, 0, 2000);
+  g_assert_cmpuint (news.flagged, ==, 1);
+  g_clear_pointer (&response, taube_imap_response_unref);
+  response = run_command (other, "STORE 2 +FLAGS.SILENT (\\Deleted)");
+  g_clear_pointer (&response, taube_imap_response_unref);
+  response = run_command (other, "EXPUNGE");
+  logout (other);
+  wait_for_change (&news.expunged, 0, 2000);
+  g_assert_cmpuint (news.expunged, ==, 2);
+  g_assert_null (result);
+
+  /* Cancelling leaves IDLE with DONE and keeps the session. */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (taube_imap_client_idle_finish (client, taube_test_wait (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (taube_imap_client_is_logged_in (client));
+  g_clear_pointer (&response, taube_imap_response_unref);
+  response = run_command (client, "NOOP");
+  g_assert_nonnull (response);
+  logout (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +884,7 @@ main (int   argc,
   g_test_add_func ("/imap/session/qresync", test_qresync);
   g_test_add_func ("/imap/session/quota", test_quota);
   g_test_add_func ("/imap/session/compress", test_compress);
+  g_test_add_func ("/imap/session/idle", test_idle);
 
   ret = g_test_run ();
   g_string_free (g_steal_pointer (&capture.text), TRUE);
