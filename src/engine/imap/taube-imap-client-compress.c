@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * After the tagged OK both sides talk raw DEFLATE; the client core has parsed the whole
- * chunk with the OK by then and reads nothing between commands, so no compressed byte
- * can be taken for plain text. Anything already buffered goes to the decompressor.
+ * After the tagged OK both sides talk raw DEFLATE. The client core reads nothing between
+ * commands, but it has parsed the whole read with the OK: should the server have sent
+ * compressed bytes in that same read, they went to the parser, and the session is given
+ * up with a protocol error rather than decompressed from the middle.
  */
 #define G_LOG_DOMAIN "taube-imap"
 
@@ -23,6 +24,14 @@ compress_done (GTask             *task,
   TaubeImapClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
+  /* Bytes after the OK are compressed (RFC 4978 §3), but the parser took them as plain
+   * text: the session cannot go on. */
+  if (_taube_imap_client_has_pending_input (self))
+    {
+      _taube_imap_client_fail (task, _taube_imap_client_protocol_error (
+                                 self, "data after the COMPRESS answer"));
+      return;
+    }
   if (!taube_connection_start_compression (taube_imap_client_get_connection (self), &error))
     {
       /* The server compresses now; without the same on this side nothing is readable. */

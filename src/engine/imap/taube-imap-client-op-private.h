@@ -46,5 +46,6 @@ char     *_taube_imap_client_mailbox_name (TaubeImapClient   *self,
                                            const char        *wire);
 void      _taube_imap_client_session_reset (TaubeImapClient  *self);
 void      _taube_imap_client_install_idle_properties (GObjectClass *klass);
+gboolean  _taube_imap_client_has_pending_input (TaubeImapClient *self);
 
 G_END_DECLS

@@ -347,6 +347,17 @@ _taube_imap_client_knows_capabilities (TaubeImapClient *self)
   return self->capabilities != NULL;
 }
 
+/*
+ * Whether the server sent more after the response that just completed a command, in the
+ * same read: after STARTTLS or COMPRESS such bytes belong to the next layer, and the
+ * parser has taken them already.
+ */
+gboolean
+_taube_imap_client_has_pending_input (TaubeImapClient *self)
+{
+  return self->responses_after_finish > 0 || !taube_imap_parser_is_idle (self->parser);
+}
+
 /* RFC 9051 §6.2.1, §6.2.2: capabilities change with TLS and authentication. */
 void
 _taube_imap_client_forget_capabilities (TaubeImapClient *self)
