@@ -864,6 +864,73 @@ test_idle (void)
   logout (client);
 }
 
+/* -- The debug log ------------------------------------------------------------------- */
+
+/* In a child process with G_MESSAGES_DEBUG=taube-imap and GLib's own log writer: a
+ * session over STARTTLS with AUTHENTICATE PLAIN, COMPRESS and a LIST. */
+static void
+debug_log_session (void)
+{
+  g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
+  g_autoptr(TaubeConnection) connection = NULL;
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GAsyncResult) compressed = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  taube_tls_trust_add_ca_file (trust, taube_test_rig_env ("TAUBE_RIG_CA"), &error);
+  g_assert_no_error (error);
+  connection = taube_connection_new (taube_test_rig_env ("TAUBE_RIG_HOST"),
+                                     taube_test_rig_port ("TAUBE_RIG_IMAP_PORT"),
+                                     TAUBE_SECURITY_STARTTLS, trust, "taube-imap", 10000, 20000);
+  client = taube_imap_client_new (connection);
+  taube_imap_client_connect_async (client, NULL, taube_test_store_result_cb, &connected);
+  g_assert_true (taube_imap_client_connect_finish (client, taube_test_wait (&connected), &error));
+  taube_imap_client_login_async (client, taube_test_rig_env ("TAUBE_RIG_USER"),
+                                 taube_test_rig_env ("TAUBE_RIG_PASSWORD"), NULL,
+                                 taube_test_store_result_cb, &logged_in);
+  g_assert_true (taube_imap_client_login_finish (client, taube_test_wait (&logged_in), &error));
+  taube_imap_client_compress_async (client, NULL, taube_test_store_result_cb, &compressed);
+  g_assert_true (taube_imap_client_compress_finish (client, taube_test_wait (&compressed),
+                                                    &error));
+  entries = list_mailboxes (client, TAUBE_IMAP_LIST_WITH_STATUS);
+  logout (client);
+}
+
+static void
+test_debug_log_redacted (void)
+{
+  const char *user = taube_test_rig_env ("TAUBE_RIG_USER");
+  const char *password = taube_test_rig_env ("TAUBE_RIG_PASSWORD");
+  g_autofree char *sasl = g_strdup_printf ("%c%s%c%s", 0, user, 0, password);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) sasl,
+                                              strlen (user) + strlen (password) + 2);
+  g_autofree char *no_password = g_strdup_printf ("*%s*", password);
+  g_autofree char *no_sasl = g_strdup_printf ("*%s*", encoded);
+
+  if (g_test_subprocess ())
+    {
+      debug_log_session ();
+      return;
+    }
+  /* The child inherits the environment: only the IMAP conversation is shown (GLib writes
+   * debug messages to stdout). */
+  g_setenv ("G_MESSAGES_DEBUG", "taube-imap", TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*taube-imap-DEBUG*C: A0001 STARTTLS*");
+  g_test_trap_assert_stdout ("*C: A0003 AUTHENTICATE PLAIN ********\n*");
+  g_test_trap_assert_stdout ("*S: A0004 OK*");
+  g_test_trap_assert_stdout ("*DEFLATE compression on*C: A0005 LIST*S: * LIST*S: * STATUS*");
+  g_test_trap_assert_stdout_unmatched (no_password);
+  g_test_trap_assert_stdout_unmatched (no_sasl);
+  g_test_trap_assert_stdout_unmatched ("*taube-smtp*");
+  g_test_trap_assert_stderr_unmatched (no_password);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -872,7 +939,9 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   capture.text = g_string_new (NULL);
-  g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
+  /* A child of /imap/session/debug-log-redacted shows its log the way GLib does. */
+  if (!g_test_subprocess ())
+    g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
 
   g_test_add_func ("/imap/session/capability-id", test_capability_id);
   g_test_add_func ("/imap/session/enable", test_enable);
@@ -885,6 +954,7 @@ main (int   argc,
   g_test_add_func ("/imap/session/quota", test_quota);
   g_test_add_func ("/imap/session/compress", test_compress);
   g_test_add_func ("/imap/session/idle", test_idle);
+  g_test_add_func ("/imap/session/debug-log-redacted", test_debug_log_redacted);
 
   ret = g_test_run ();
   g_string_free (g_steal_pointer (&capture.text), TRUE);
