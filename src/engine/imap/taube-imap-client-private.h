@@ -5,6 +5,7 @@
 #pragma once
 
 #include "taube-imap-client.h"
+#include "taube-imap-sequence-set.h"
 
 G_BEGIN_DECLS
 
@@ -119,5 +120,21 @@ void               _taube_imap_client_install_signals (GObjectClass       *klass
 void               _taube_imap_client_signal_response   (TaubeImapClient    *self,
                                                        TaubeImapResponse  *response,
                                                        gboolean            claimed);
+
+/* taube-imap-client-args.c: what the message commands share. */
+char              *_taube_imap_client_mailbox_argument (const char          *mailbox,
+                                                        GError             **error);
+char              *_taube_imap_client_flag_list        (const char * const  *flags,
+                                                        GError             **error);
+char              *_taube_imap_client_uid_set_argument (const char          *uids,
+                                                        GError             **error);
+void               _taube_imap_client_refuse           (GTask               *task,
+                                                        GError              *error);
+TaubeImapResponse *_taube_imap_client_finish_ok        (GTask               *task,
+                                                        GAsyncResult        *result);
+TaubeImapSequenceSet *_taube_imap_client_code_set      (TaubeImapResponse   *response,
+                                                        guint                index);
+GError            *_taube_imap_client_not_supported    (TaubeImapClient     *self,
+                                                        const char          *capability);
 
 G_END_DECLS

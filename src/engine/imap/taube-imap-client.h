@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "taube-connection.h"
+#include "taube-imap-fetch.h"
 #include "taube-imap-mailbox-data.h"
 #include "taube-imap-quota.h"
 #include "taube-imap-response.h"
@@ -140,6 +141,127 @@ void               taube_imap_client_logout_async        (TaubeImapClient      *
 gboolean           taube_imap_client_logout_finish       (TaubeImapClient      *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+
+/* Message commands: taube-imap-client-fetch.c, -search.c, -store.c, -append.c */
+
+void               taube_imap_client_fetch_async         (TaubeImapClient              *self,
+                                                          const TaubeImapFetchRequest  *request,
+                                                          TaubeImapFetchMessageFunc     message_func,
+                                                          TaubeImapFetchBodyFunc        body_func,
+                                                          gpointer                      func_data,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_fetch_finish        (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          TaubeImapSequenceSet        **vanished,
+                                                          GError                      **error);
+
+void               taube_imap_client_search_async        (TaubeImapClient              *self,
+                                                          const char                   *criteria,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+TaubeImapSequenceSet *taube_imap_client_search_finish    (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          GError                      **error);
+
+/**
+ * TaubeImapStoreMode:
+ * @TAUBE_IMAP_STORE_ADD: +FLAGS
+ * @TAUBE_IMAP_STORE_REMOVE: -FLAGS
+ * @TAUBE_IMAP_STORE_REPLACE: FLAGS
+ */
+typedef enum
+{
+  TAUBE_IMAP_STORE_ADD,
+  TAUBE_IMAP_STORE_REMOVE,
+  TAUBE_IMAP_STORE_REPLACE,
+} TaubeImapStoreMode;
+
+/**
+ * TaubeImapCopyUid:
+ * @uidvalidity: the destination mailbox's UIDVALIDITY
+ * @source_uids: the UIDs copied, ascending
+ * @destination_uids: their new UIDs in the destination, in the same order
+ *
+ * The COPYUID response code (RFC 4315 §3).
+ */
+typedef struct
+{
+  guint32 uidvalidity;
+  TaubeImapSequenceSet *source_uids;
+  TaubeImapSequenceSet *destination_uids;
+} TaubeImapCopyUid;
+
+void               taube_imap_copy_uid_free              (TaubeImapCopyUid             *copy_uid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeImapCopyUid, taube_imap_copy_uid_free)
+
+void               taube_imap_client_store_async         (TaubeImapClient              *self,
+                                                          const char                   *uids,
+                                                          TaubeImapStoreMode            mode,
+                                                          const char * const           *flags,
+                                                          gboolean                      silent,
+                                                          guint64                       unchanged_since,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_store_finish        (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          TaubeImapSequenceSet        **modified,
+                                                          GError                      **error);
+void               taube_imap_client_expunge_async       (TaubeImapClient              *self,
+                                                          const char                   *uids,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_expunge_finish      (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          GError                      **error);
+void               taube_imap_client_copy_async          (TaubeImapClient              *self,
+                                                          const char                   *uids,
+                                                          const char                   *mailbox,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_copy_finish         (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          TaubeImapCopyUid            **copy_uid,
+                                                          GError                      **error);
+void               taube_imap_client_move_async          (TaubeImapClient              *self,
+                                                          const char                   *uids,
+                                                          const char                   *mailbox,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_move_finish         (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          TaubeImapCopyUid            **copy_uid,
+                                                          GError                      **error);
+
+void               taube_imap_client_append_async        (TaubeImapClient              *self,
+                                                          const char                   *mailbox,
+                                                          const char * const           *flags,
+                                                          GDateTime                    *internaldate,
+                                                          GInputStream                 *message,
+                                                          guint64                       size,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+void               taube_imap_client_append_bytes_async  (TaubeImapClient              *self,
+                                                          const char                   *mailbox,
+                                                          const char * const           *flags,
+                                                          GDateTime                    *internaldate,
+                                                          GBytes                       *message,
+                                                          GCancellable                 *cancellable,
+                                                          GAsyncReadyCallback           callback,
+                                                          gpointer                      user_data);
+gboolean           taube_imap_client_append_finish       (TaubeImapClient              *self,
+                                                          GAsyncResult                 *result,
+                                                          guint32                      *uidvalidity,
+                                                          guint32                      *uid,
+                                                          GError                      **error);
 
 /* -- Session and mailbox commands: taube-imap-client-session.c, -folders.c, -select.c,
  *    -quota.c, -compress.c, -idle.c (types in taube-imap-session-data.h,
