@@ -62,6 +62,10 @@ typedef struct
   GOutputStream *temp_output;
   gboolean headers_only;
   GArray *to_delete;          /* guint message numbers */
+  /* taube_pop3_sync_fetch_message_async(): the one message whose body is wanted */
+  char *fetch_uidl;
+  gint64 fetch_id;
+  gint64 fetch_folder_id;
   TaubePop3SyncStats stats;
 } Run;
 
@@ -78,6 +82,7 @@ run_free (Run *run)
   g_clear_pointer (&run->uidl_counts, g_hash_table_unref);
   g_clear_pointer (&run->states, g_hash_table_unref);
   g_clear_pointer (&run->to_delete, g_array_unref);
+  g_free (run->fetch_uidl);
   g_free (run);
 }
 
@@ -217,33 +222,60 @@ forget_temp_file (Run *run)
   g_clear_object (&run->temp_output);
 }
 
+/* The message file and its row are on disk now: from here on, DELE cannot lose it. */
+static void
+stored (GTask *task)
+{
+  Run *run = task_run (task);
+  TaubePop3UidlState *state = g_hash_table_lookup (run->states, run->current->uid);
+
+  _taube_crash_point ("after-store");
+  forget_temp_file (run);
+  if (state == NULL)
+    {
+      state = g_new0 (TaubePop3UidlState, 1);
+      state->first_seen = run->now;
+      g_hash_table_replace (run->states, g_strdup (run->current->uid), state);
+    }
+  if (state->downloaded == 0)
+    state->downloaded = real_now ();
+  state->partial = run->headers_only;
+  run->stats.n_new++;
+  if (run->headers_only)
+    run->stats.n_partial++;
+  download_next (task);
+}
+
 static void
 add_message_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   GTask *task = user_data;
-  Run *run = task_run (task);
   GError *error = NULL;
-  TaubePop3UidlState *state;
 
   if (taube_store_add_message_finish (TAUBE_STORE (object), result, &error) == 0)
     {
       fail (task, error);
       return;
     }
-  /* The message file and its row are on disk now: from here on, DELE cannot lose it. */
-  _taube_crash_point ("after-store");
-  forget_temp_file (run);
-  state = g_new0 (TaubePop3UidlState, 1);
-  state->first_seen = run->now;
-  state->downloaded = real_now ();
-  state->partial = run->headers_only;
-  g_hash_table_replace (run->states, g_strdup (run->current->uid), state);
-  run->stats.n_new++;
-  if (run->headers_only)
-    run->stats.n_partial++;
-  download_next (task);
+  stored (task);
+}
+
+static void
+set_body_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!taube_store_set_body_finish (TAUBE_STORE (object), result, &error))
+    {
+      fail (task, error);
+      return;
+    }
+  stored (task);
 }
 
 static GBytes *
@@ -269,6 +301,12 @@ store_download (GTask *task)
   if (raw == NULL)
     {
       fail (task, error);
+      return;
+    }
+  if (run->fetch_uidl != NULL)
+    {
+      taube_store_set_body_async (self->store, run->fetch_id, raw,
+                                  g_task_get_cancellable (task), set_body_cb, task);
       return;
     }
   message = taube_new_message_new (raw);
@@ -358,7 +396,8 @@ download (GTask                *task,
 
   _taube_crash_point ("before-retr");
   run->current = info;
-  run->headers_only = _taube_pop3_policy_headers_only (&run->policy, info->size);
+  run->headers_only = run->fetch_uidl == NULL
+                      && _taube_pop3_policy_headers_only (&run->policy, info->size);
   name = g_strdup_printf (DOWNLOAD_PREFIX "%" G_GINT64_FORMAT ".%d.%u", g_get_real_time (),
                           (int) getpid (), info->number);
   run->temp_path = g_build_filename (run->download_dir, name, NULL);
@@ -367,6 +406,23 @@ download (GTask                *task,
            run->headers_only ? ", header only" : "");
   g_file_create_async (file, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT,
                        g_task_get_cancellable (task), create_download_cb, task);
+}
+
+static gboolean
+wanted (Run                  *run,
+        TaubePop3MessageInfo *info)
+{
+  if (run->fetch_uidl != NULL)
+    return g_str_equal (info->uid, run->fetch_uidl) && run->stats.n_new == 0;
+  return _taube_pop3_policy_should_download (g_hash_table_lookup (run->states, info->uid));
+}
+
+static GError *
+gone_error (void)
+{
+  return g_error_new_literal (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_SERVER,
+                              _("The message is no longer on the server, so only its "
+                                "header can be shown."));
 }
 
 /* Takes the task's reference that the download chain passes along. */
@@ -379,11 +435,16 @@ download_next (GTask *task)
     {
       TaubePop3MessageInfo *info = g_ptr_array_index (run->listing, run->next++);
 
-      if (_taube_pop3_policy_should_download (g_hash_table_lookup (run->states, info->uid)))
+      if (wanted (run, info))
         {
           download (task, info);
           return;
         }
+    }
+  if (run->fetch_uidl != NULL && run->stats.n_new == 0)
+    {
+      fail (task, gone_error ());
+      return;
     }
   delete_and_quit (task);
 }
@@ -614,6 +675,12 @@ add_folder_cb (GObject      *object,
   GError *error = NULL;
 
   run->folder_id = taube_store_add_folder_finish (TAUBE_STORE (object), result, &error);
+  if (run->folder_id > 0 && run->fetch_id != 0 && run->fetch_folder_id != run->folder_id)
+    {
+      run->folder_id = 0;
+      error = g_error_new_literal (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_FAILED,
+                                   _("This message was not downloaded with POP3."));
+    }
   if (run->folder_id > 0)
     run->download_dir = taube_store_pop3_get_download_dir (TAUBE_STORE (object), run->folder_id,
                                                            &error);
@@ -639,6 +706,31 @@ read_policy (TaubeAccount    *account,
 }
 
 /* -- The object ------------------------------------------------------------------------- */
+
+/* Takes @task, the reference the chain of callbacks passes along. */
+static void
+start (TaubePop3Sync *self,
+       GTask         *task,
+       TaubeMessage  *fetch)
+{
+  Run *run = g_new0 (Run, 1);
+
+  read_policy (self->account, &run->policy);
+  run->now = self->now != 0 ? self->now : real_now ();
+  run->uidl_counts = g_hash_table_new (g_str_hash, g_str_equal);
+  run->to_delete = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (fetch != NULL)
+    {
+      run->fetch_uidl = g_strdup (taube_message_get_uidl (fetch));
+      run->fetch_id = taube_message_get_id (fetch);
+      run->fetch_folder_id = taube_message_get_folder_id (fetch);
+    }
+  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
+  /* Role and name as IMAP would have them, so the views treat both kinds alike. */
+  taube_store_add_folder_async (self->store, taube_account_get_id (self->account), "INBOX",
+                                "Inbox", TAUBE_FOLDER_ROLE_INBOX, g_task_get_cancellable (task),
+                                add_folder_cb, task);
+}
 
 static void
 taube_pop3_sync_finalize (GObject *object)
@@ -719,22 +811,55 @@ taube_pop3_sync_run_async (TaubePop3Sync       *self,
                            gpointer             user_data)
 {
   GTask *task;
-  Run *run;
 
   g_return_if_fail (TAUBE_IS_POP3_SYNC (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, taube_pop3_sync_run_async);
-  run = g_new0 (Run, 1);
-  read_policy (self->account, &run->policy);
-  run->now = self->now != 0 ? self->now : real_now ();
-  run->uidl_counts = g_hash_table_new (g_str_hash, g_str_equal);
-  run->to_delete = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_task_set_task_data (task, run, (GDestroyNotify) run_free);
-  /* Role and name as IMAP would have them, so the views treat both kinds alike. */
-  taube_store_add_folder_async (self->store, taube_account_get_id (self->account), "INBOX",
-                                "Inbox", TAUBE_FOLDER_ROLE_INBOX, cancellable, add_folder_cb,
-                                task);
+  start (self, task, NULL);
+}
+
+/**
+ * taube_pop3_sync_fetch_message_async:
+ * @self: a #TaubePop3Sync
+ * @message_id: a message of the account's inbox stored with its header only
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the run is over
+ * @user_data: data for @callback
+ *
+ * "Download the full message": fetches the whole of a message that a run stored with its
+ * header only (it was over the size limit) with RETR and stores its body. Then, like a
+ * run, deletes on the server what the account's settings say may go; the message itself
+ * may now be one of them. Nothing else is downloaded. Finish with
+ * taube_pop3_sync_run_finish(). Fails with %TAUBE_SYNC_ERROR_SERVER if the server no
+ * longer has the message.
+ */
+void
+taube_pop3_sync_fetch_message_async (TaubePop3Sync       *self,
+                                     gint64               message_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(TaubeMessage) message = NULL;
+  GError *error = NULL;
+  GTask *task;
+
+  g_return_if_fail (TAUBE_IS_POP3_SYNC (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, taube_pop3_sync_run_async);
+  message = taube_store_get_message (self->store, message_id, &error);
+  if (message != NULL && taube_message_get_uidl (message) == NULL)
+    error = g_error_new_literal (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_FAILED,
+                                 _("This message was not downloaded with POP3."));
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  start (self, task, message);
 }
 
 /**

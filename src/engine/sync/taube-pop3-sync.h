@@ -38,6 +38,11 @@ void           taube_pop3_sync_run_async  (TaubePop3Sync        *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
+void           taube_pop3_sync_fetch_message_async (TaubePop3Sync       *self,
+                                                    gint64               message_id,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 gboolean       taube_pop3_sync_run_finish (TaubePop3Sync        *self,
                                            GAsyncResult         *result,
                                            TaubePop3SyncStats   *stats,

@@ -379,12 +379,15 @@ leftovers (goffset *size)
 
 /* -- The sync, in a process of its own ------------------------------------------------- */
 
+/* With @fetch_id, the helper downloads the whole of that message instead of syncing. */
 static GSubprocess *
-spawn_helper (const char *crash_at,
-              gint64      now)
+spawn_helper_full (const char *crash_at,
+                   gint64      now,
+                   gint64      fetch_id)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *now_arg = g_strdup_printf ("%" G_GINT64_FORMAT, now);
+  g_autofree char *fetch_arg = g_strdup_printf ("%" G_GINT64_FORMAT, fetch_id);
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
 
@@ -394,20 +397,33 @@ spawn_helper (const char *crash_at,
     g_subprocess_launcher_setenv (launcher, "TAUBE_TEST_CRASH_AT", crash_at, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "TAUBE_TEST_CRASH_AT");
-  process = g_subprocess_launcher_spawn (launcher, &error,
-                                         taube_test_rig_env ("TAUBE_TEST_POP3_SYNC_HELPER"),
-                                         account_id, now != 0 ? now_arg : NULL, NULL);
+  if (fetch_id != 0)
+    process = g_subprocess_launcher_spawn (launcher, &error,
+                                           taube_test_rig_env ("TAUBE_TEST_POP3_SYNC_HELPER"),
+                                           account_id, "fetch", fetch_arg, NULL);
+  else
+    process = g_subprocess_launcher_spawn (launcher, &error,
+                                           taube_test_rig_env ("TAUBE_TEST_POP3_SYNC_HELPER"),
+                                           account_id, now != 0 ? now_arg : NULL, NULL);
   g_assert_no_error (error);
   return process;
 }
 
+static GSubprocess *
+spawn_helper (const char *crash_at,
+              gint64      now)
+{
+  return spawn_helper_full (crash_at, now, 0);
+}
+
 /* Returns: the helper's stdout, or its stderr if it failed; the process in @out_process */
 static char *
-run_helper (const char   *crash_at,
-            gint64        now,
-            GSubprocess **out_process)
+run_helper_full (const char   *crash_at,
+                 gint64        now,
+                 gint64        fetch_id,
+                 GSubprocess **out_process)
 {
-  g_autoptr(GSubprocess) process = spawn_helper (crash_at, now);
+  g_autoptr(GSubprocess) process = spawn_helper_full (crash_at, now, fetch_id);
   g_autoptr(GError) error = NULL;
   char *out = NULL;
   g_autofree char *err = NULL;
@@ -424,6 +440,14 @@ run_helper (const char   *crash_at,
   return out;
 }
 
+static char *
+run_helper (const char   *crash_at,
+            gint64        now,
+            GSubprocess **out_process)
+{
+  return run_helper_full (crash_at, now, 0, out_process);
+}
+
 static void
 assert_killed (GSubprocess *process)
 {
@@ -432,15 +456,23 @@ assert_killed (GSubprocess *process)
 }
 
 static void
-sync_ok (gint64      now,
-         const char *expected)
+helper_ok (gint64      now,
+           gint64      fetch_id,
+           const char *expected)
 {
   g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *out = run_helper (NULL, now, &process);
+  g_autofree char *out = run_helper_full (NULL, now, fetch_id, &process);
 
   if (!g_subprocess_get_successful (process))
     g_error ("the sync failed: %s", out);
   g_assert_cmpstr (out, ==, expected);
+}
+
+static void
+sync_ok (gint64      now,
+         const char *expected)
+{
+  helper_ok (now, 0, expected);
 }
 
 /* -- The cases -------------------------------------------------------------------------- */
@@ -629,6 +661,11 @@ test_size_limit (void)
   /* A later sync neither fetches it again nor deletes it. */
   sync_ok (0, "new 0 partial 0 deleted 0\n");
   assert_server_has (messages + 1, 1);
+
+  /* "Download the full message": now it is whole here, so the policy lets it go there. */
+  helper_ok (0, taube_message_get_id (big), "new 1 partial 0 deleted 1\n");
+  assert_stored_exactly (messages, 2);
+  assert_server_has (NULL, 0);
   clear_messages (messages, 2);
 }
 
