@@ -37,6 +37,9 @@ static const Policy leave_off = { FALSE, 0, FALSE, 0 };
 
 /* The account of the current case; removed with everything else by reset(). */
 static char *account_id;
+/* How it connects; reset() goes back to implicit TLS on 127.0.0.1. */
+static TaubeSecurity account_security = TAUBE_SECURITY_TLS;
+static const char *account_host_variable = "TAUBE_RIG_HOST";
 
 /* -- The server ------------------------------------------------------------------------- */
 
@@ -181,7 +184,7 @@ assert_server_has (GBytes **expected,
 static void
 store_password (const char *password)
 {
-  TaubePasswordKey key = { account_id, "pop3", taube_test_rig_env ("TAUBE_RIG_HOST"),
+  TaubePasswordKey key = { account_id, "pop3", taube_test_rig_env (account_host_variable),
                            taube_test_rig_env ("TAUBE_RIG_USER") };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -198,12 +201,15 @@ save_account (const Policy *policy)
   g_autoptr(TaubeAccount) account = taube_account_new (account_id);
   g_autoptr(GError) error = NULL;
 
+  const char *port_variable = account_security == TAUBE_SECURITY_TLS ? "TAUBE_RIG_POP3S_PORT"
+                                                                     : "TAUBE_RIG_POP3_PORT";
+
   g_object_set (account,
                 "email-address", taube_test_rig_env ("TAUBE_RIG_USER"),
                 "protocol", TAUBE_PROTOCOL_POP3,
-                "incoming-host", taube_test_rig_env ("TAUBE_RIG_HOST"),
-                "incoming-port", (guint) taube_test_rig_port ("TAUBE_RIG_POP3S_PORT"),
-                "incoming-security", TAUBE_SECURITY_TLS,
+                "incoming-host", taube_test_rig_env (account_host_variable),
+                "incoming-port", (guint) taube_test_rig_port (port_variable),
+                "incoming-security", account_security,
                 "incoming-username", taube_test_rig_env ("TAUBE_RIG_USER"),
                 "outgoing-host", taube_test_rig_env ("TAUBE_RIG_HOST"),
                 "outgoing-port", (guint) taube_test_rig_port ("TAUBE_RIG_SUBMISSION_PORT"),
@@ -238,9 +244,10 @@ remove_tree (const char *path)
   g_assert_no_error (error);
 }
 
-/* An empty mailbox, an empty store, and a fresh account with @policy. */
+/* An empty mailbox, an empty store, and a fresh account with @policy, connecting with
+ * account_security to account_host_variable. */
 static void
-reset (const Policy *policy)
+reset_with (const Policy *policy)
 {
   g_autofree char *store = store_path ();
   g_autofree char *accounts = g_build_filename (g_get_user_config_dir (), "taube", NULL);
@@ -253,6 +260,14 @@ reset (const Policy *policy)
   account_id = g_uuid_string_random ();
   save_account (policy);
   store_password (taube_test_rig_env ("TAUBE_RIG_PASSWORD"));
+}
+
+static void
+reset (const Policy *policy)
+{
+  account_security = TAUBE_SECURITY_TLS;
+  account_host_variable = "TAUBE_RIG_HOST";
+  reset_with (policy);
 }
 
 static TaubeStore *
@@ -697,6 +712,42 @@ test_busy (void)
 }
 
 static void
+test_starttls (void)
+{
+  GBytes *messages[1] = { make_message (50, 100) };
+
+  account_security = TAUBE_SECURITY_STARTTLS;
+  account_host_variable = "TAUBE_RIG_REMOTE_HOST";
+  reset_with (&leave_off);
+  deliver (messages[0]);
+  sync_ok (0, "new 1 partial 0 deleted 1\n");
+  assert_stored_exactly (messages, 1);
+  assert_server_has (NULL, 0);
+  clear_messages (messages, 1);
+}
+
+/* No encryption and no consent to send the password in the clear: nothing is sent. */
+static void
+test_plaintext_refused (void)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("error %d:", TAUBE_SYNC_ERROR_SETTINGS);
+  GBytes *messages[1] = { make_message (60, 100) };
+
+  account_security = TAUBE_SECURITY_NONE;
+  account_host_variable = "TAUBE_RIG_REMOTE_HOST";
+  reset_with (&leave_off);
+  deliver (messages[0]);
+  out = run_helper (NULL, 0, &process);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_true (g_str_has_prefix (out, expected));
+  assert_stored_exactly (messages, 0);
+  assert_server_has (messages, 1);
+  clear_messages (messages, 1);
+}
+
+static void
 test_bad_password (void)
 {
   g_autoptr(GSubprocess) process = NULL;
@@ -734,6 +785,8 @@ main (int   argc,
   g_test_add_func ("/pop3-sync/deleted-locally", test_deleted_locally);
   g_test_add_func ("/pop3-sync/size-limit", test_size_limit);
   g_test_add_func ("/pop3-sync/busy", test_busy);
+  g_test_add_func ("/pop3-sync/starttls", test_starttls);
+  g_test_add_func ("/pop3-sync/plaintext-refused", test_plaintext_refused);
   /* Last (GTest runs the cases of one level in the order added): Dovecot delays logins
    * after a failed one. */
   g_test_add_func ("/pop3-sync/bad-password", test_bad_password);
