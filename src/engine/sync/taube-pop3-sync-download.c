@@ -295,8 +295,8 @@ download (GTask                *task,
   run->current = info;
   run->headers_only = run->fetch_uidl == NULL
                       && _taube_pop3_policy_headers_only (&run->policy, info->size);
-  name = g_strdup_printf (TAUBE_POP3_SYNC_DOWNLOAD_PREFIX "%" G_GINT64_FORMAT ".%d.%u", g_get_real_time (),
-                          (int) getpid (), info->number);
+  name = g_strdup_printf (TAUBE_POP3_SYNC_DOWNLOAD_PREFIX "%" G_GINT64_FORMAT ".%d.%u",
+                          g_get_real_time (), (int) getpid (), info->number);
   run->temp_path = g_build_filename (run->download_dir, name, NULL);
   file = g_file_new_for_path (run->temp_path);
   g_debug ("downloading message %u (%" G_GUINT64_FORMAT " bytes%s)", info->number, info->size,

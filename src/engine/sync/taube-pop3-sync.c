@@ -146,6 +146,17 @@ login_cb (GObject      *object,
                                 scan_cb, task);
 }
 
+/* The password only lives here between the keyring and the login command, and is
+ * overwritten before it is freed. */
+static void
+forget_password (char *password)
+{
+  if (password == NULL)
+    return;
+  explicit_bzero (password, strlen (password));
+  g_free (password);
+}
+
 typedef struct
 {
   GTask *task;
@@ -153,25 +164,33 @@ typedef struct
 } LoginData;
 
 static void
+login_data_free (LoginData *data)
+{
+  forget_password (data->password);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LoginData, login_data_free)
+
+static void
 connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  LoginData *data = user_data;
+  g_autoptr(LoginData) data = user_data;
   GTask *task = data->task;
-  g_autofree char *password = data->password;
+  TaubeAccount *account = _taube_pop3_sync_task_sync (task)->account;
   GError *error = NULL;
 
-  g_free (data);
   if (!taube_pop3_client_connect_finish (TAUBE_POP3_CLIENT (object), result, &error))
     {
       _taube_pop3_sync_fail (task, error);
       return;
     }
+  /* The client keeps its own copy until the login is over. */
   taube_pop3_client_login_async (TAUBE_POP3_CLIENT (object),
-                                 taube_account_get_incoming_username (_taube_pop3_sync_task_sync (task)->account),
-                                 password, g_task_get_cancellable (task), login_cb, task);
-  explicit_bzero (password, strlen (password));
+                                 taube_account_get_incoming_username (account), data->password,
+                                 g_task_get_cancellable (task), login_cb, task);
 }
 
 static TaubeTlsTrust *
@@ -220,8 +239,9 @@ password_cb (GObject      *object,
 {
   GTask *task = user_data;
   Run *run = _taube_pop3_sync_task_run (task);
+  TaubeAccount *account = _taube_pop3_sync_task_sync (task)->account;
   LoginData *data;
-  g_autofree char *password = NULL;
+  char *password;
   GError *error = NULL;
 
   password = taube_password_lookup_finish (result, &error);
@@ -229,17 +249,18 @@ password_cb (GObject      *object,
     error = g_error_new (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NEEDS_PASSWORD,
                          /* Translators: %s is an email address */
                          _("No password is stored for %s. Enter it to download mail."),
-                         taube_account_get_email_address (_taube_pop3_sync_task_sync (task)->account));
+                         taube_account_get_email_address (account));
   if (password != NULL)
-    run->client = build_client (_taube_pop3_sync_task_sync (task)->account, &error);
+    run->client = build_client (account, &error);
   if (run->client == NULL)
     {
+      forget_password (password);
       _taube_pop3_sync_fail (task, error);
       return;
     }
   data = g_new0 (LoginData, 1);
   data->task = task;
-  data->password = g_steal_pointer (&password);
+  data->password = password;
   taube_pop3_client_connect_async (run->client, g_task_get_cancellable (task), connect_cb, data);
 }
 
