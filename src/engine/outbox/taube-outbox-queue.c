@@ -114,7 +114,7 @@ taube_outbox_queue_async (TaubeOutbox         *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GTask) worker = NULL;
-  g_autoptr(TaubeAccount) account = NULL;
+  TaubeAccount *account;
   QueueJob *job;
 
   g_return_if_fail (TAUBE_IS_OUTBOX (self));

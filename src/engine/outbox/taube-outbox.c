@@ -78,6 +78,15 @@ typedef struct
 
 static void attempt (TaubeOutbox *self, gint64 id);
 
+static TaubeAccount *
+lookup_account (TaubeOutbox *self,
+                const char  *account_id)
+{
+  TaubeAccount *account = taube_account_manager_lookup (self->accounts, account_id);
+
+  return account != NULL ? g_object_ref (account) : NULL;
+}
+
 GType
 taube_outbox_state_get_type (void)
 {
@@ -279,7 +288,7 @@ save_sent (Work *work)
   TaubeProtocol protocol;
 
   if (work->account == NULL)
-    work->account = taube_account_manager_lookup (self->accounts, work->entry->account_id);
+    work->account = lookup_account (self, work->entry->account_id);
   if (work->account == NULL)
     {
       /* The account went away after sending: there is no Sent folder left to save to. */
@@ -392,7 +401,7 @@ start_send (Work *work)
   g_autoptr(GTask) task = NULL;
 
   _taube_outbox_emit_state (self, work->id, TAUBE_OUTBOX_STATE_SENDING, NULL);
-  work->account = taube_account_manager_lookup (self->accounts, work->entry->account_id);
+  work->account = lookup_account (self, work->entry->account_id);
   if (work->account == NULL)
     {
       work_finish (work, TAUBE_OUTBOX_STATE_FAILED, 0,
