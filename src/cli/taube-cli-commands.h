@@ -15,5 +15,15 @@ G_BEGIN_DECLS
 int   taube_cli_account     (int          argc,
                              char       **argv);
 char *taube_cli_json_string (const char  *text);
+int   taube_cli_folders     (int          argc,
+                             char       **argv);
+int   taube_cli_messages    (int          argc,
+                             char       **argv);
+int   taube_cli_show        (int          argc,
+                             char       **argv);
+int   taube_cli_search      (int          argc,
+                             char       **argv);
+int   taube_cli_send        (int          argc,
+                             char       **argv);
 
 G_END_DECLS

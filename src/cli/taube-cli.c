@@ -50,6 +50,11 @@ command_folder_name (int    argc,
 static const Command commands[] = {
   { "account", taube_cli_account, N_("Add, list or remove mail accounts") },
   { "folder-name", command_folder_name, N_("Convert an IMAP folder name (modified UTF-7)") },
+  { "folders", taube_cli_folders, N_("List the folders in the local mail store") },
+  { "messages", taube_cli_messages, N_("List the messages of a folder") },
+  { "show", taube_cli_show, N_("Show a message") },
+  { "search", taube_cli_search, N_("Search all mail in the local store") },
+  { "send", taube_cli_send, N_("Send a message file through the outbox") },
 };
 
 static void
