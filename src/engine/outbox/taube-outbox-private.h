@@ -55,6 +55,16 @@ void       _taube_outbox_save_local     (TaubeOutbox          *outbox,
 gboolean   _taube_outbox_save_local_finish (GAsyncResult      *result,
                                          GError              **error);
 
+/* taube-outbox-imap.c: the copy in an IMAP account's Sent folder, with APPEND */
+void       _taube_outbox_save_imap      (TaubeOutbox          *outbox,
+                                         TaubeAccount         *account,
+                                         GBytes               *raw,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean   _taube_outbox_save_imap_finish (GAsyncResult       *result,
+                                         GError              **error);
+
 /* taube-outbox.c */
 TaubeStore          *_taube_outbox_get_store    (TaubeOutbox      *self);
 TaubeAccountManager *_taube_outbox_get_accounts (TaubeOutbox      *self);

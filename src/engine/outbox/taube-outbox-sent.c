@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What POP3 accounts get: their Sent folder exists only on this computer. IMAP accounts
- * get IMAP APPEND through taube_outbox_set_save_func() once the sync service sets it.
+ * get IMAP APPEND (taube-outbox-imap.c).
  */
 #define G_LOG_DOMAIN "taube-outbox"
 

@@ -604,11 +604,10 @@ taube_outbox_init (TaubeOutbox *self)
   self->timers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->busy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (self->save); i++)
-    {
-      self->save[i] = _taube_outbox_save_local;
-      self->save_finish[i] = _taube_outbox_save_local_finish;
-    }
+  self->save[TAUBE_PROTOCOL_IMAP] = _taube_outbox_save_imap;
+  self->save_finish[TAUBE_PROTOCOL_IMAP] = _taube_outbox_save_imap_finish;
+  self->save[TAUBE_PROTOCOL_POP3] = _taube_outbox_save_local;
+  self->save_finish[TAUBE_PROTOCOL_POP3] = _taube_outbox_save_local_finish;
 }
 
 /**
@@ -656,8 +655,9 @@ _taube_outbox_is_busy (TaubeOutbox *self,
  * @save: saves a sent message to the account's Sent folder
  * @finish: its finish function
  *
- * IMAP HOOK: the sync service sets an IMAP APPEND here for %TAUBE_PROTOCOL_IMAP. Until it
- * does, IMAP accounts' sent mail goes into the store's local Sent folder like POP3's.
+ * By default IMAP accounts get an APPEND to the server's Sent mailbox in a session of its
+ * own, and POP3 accounts the store's local Sent folder. The sync service may replace the
+ * IMAP one with an APPEND on its own connection.
  */
 void
 taube_outbox_set_save_func (TaubeOutbox           *self,

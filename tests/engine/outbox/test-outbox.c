@@ -55,9 +55,10 @@ state_changed_cb (TaubeOutbox      *outbox,
 }
 
 static void
-store_password (const char *account_id)
+store_password (const char *account_id,
+                const char *protocol)
 {
-  TaubePasswordKey key = { account_id, "smtp", taube_test_rig_env ("TAUBE_RIG_HOST"),
+  TaubePasswordKey key = { account_id, protocol, taube_test_rig_env ("TAUBE_RIG_HOST"),
                            taube_test_rig_env ("TAUBE_RIG_USER") };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -117,7 +118,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->account = taube_account_manager_lookup (fixture->accounts,
                                                    taube_account_get_id (account));
   g_assert_nonnull (fixture->account);
-  store_password (taube_account_get_id (account));
+  store_password (taube_account_get_id (account), "smtp");
   fixture->events = g_array_new (FALSE, TRUE, sizeof (Event));
   g_array_set_clear_func (fixture->events, (GDestroyNotify) event_clear);
   fixture->outbox = new_outbox (fixture, 0);
@@ -446,6 +447,56 @@ test_send (Fixture       *fixture,
   }
 }
 
+/* The file in alice's Maildir folder @folder ("" for INBOX) whose Message-ID is @id. */
+static char *
+find_in_folder (const char *folder,
+                const char *id)
+{
+  g_autofree char *needle = g_strdup_printf ("Message-Id: <%s>", id);
+  g_autofree char *path = g_build_filename (taube_test_rig_env ("TAUBE_RIG_MAIL_DIR"),
+                                            "example.test", "alice", "Maildir", folder, "cur",
+                                            NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (file, &contents, NULL, NULL) && strstr (contents, needle) != NULL)
+        return g_strdup (name);
+    }
+  return NULL;
+}
+
+/* An IMAP account: the copy goes to the server's Sent mailbox with APPEND, marked \Seen,
+ * and no local Sent folder is made. */
+static void
+test_send_imap (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GMimeMessage) message = build_message ("imap", taube_test_rig_env ("TAUBE_RIG_USER2"),
+                                                   NULL, TRUE);
+  const char *id = g_mime_message_get_message_id (message);
+  g_autoptr(GBytes) delivered = NULL;
+  g_autofree char *copy = NULL;
+  gint64 outbox_id;
+
+  g_object_set (fixture->account, "protocol", TAUBE_PROTOCOL_IMAP,
+                "incoming-port", (guint) taube_test_rig_port ("TAUBE_RIG_IMAPS_PORT"), NULL);
+  store_password (taube_account_get_id (fixture->account), "imap");
+  outbox_id = queue (fixture, fixture->outbox, message);
+  g_assert_cmpstr (wait_for_state (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENT, 20000), ==, "");
+  delivered = wait_delivered (taube_test_rig_env ("TAUBE_RIG_USER2"), id);
+  copy = find_in_folder (".Sent", id);
+  g_assert_nonnull (copy);
+  /* Maildir keeps the flags after ":2,"; S is \Seen. */
+  g_assert_nonnull (strstr (strstr (copy, ":2,"), "S"));
+  g_assert_cmpint (sent_folder (fixture), ==, 0);
+  g_assert_cmpuint (list_outbox (fixture)->len, ==, 0);
+}
+
 /* Undone within the window: nothing leaves, nothing stays. */
 static void
 test_undo (Fixture       *fixture,
@@ -648,6 +699,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/outbox/send", test_send);
+  ADD ("/outbox/send-imap-append", test_send_imap);
   ADD ("/outbox/undo", test_undo);
   ADD ("/outbox/retry-when-submission-is-down", test_retry);
   ADD ("/outbox/permanent-failure-is-kept", test_permanent_failure);
