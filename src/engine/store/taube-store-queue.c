@@ -215,9 +215,13 @@ taube_store_queue_push_finish (TaubeStore    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  gint64 id;
+
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
-  return MAX (g_task_propagate_int (G_TASK (result), error), 0);
+  /* Not in MAX(): it evaluates its arguments twice. */
+  id = g_task_propagate_int (G_TASK (result), error);
+  return MAX (id, 0);
 }
 
 static void
