@@ -15,5 +15,7 @@ G_BEGIN_DECLS
 int   taube_cli_account     (int          argc,
                              char       **argv);
 char *taube_cli_json_string (const char  *text);
+int   taube_cli_sync        (int          argc,
+                             char       **argv);
 
 G_END_DECLS

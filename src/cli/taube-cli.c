@@ -50,6 +50,7 @@ command_folder_name (int    argc,
 static const Command commands[] = {
   { "account", taube_cli_account, N_("Add, list or remove mail accounts") },
   { "folder-name", command_folder_name, N_("Convert an IMAP folder name (modified UTF-7)") },
+  { "sync", taube_cli_sync, N_("Download new mail, once or until interrupted") },
 };
 
 static void
