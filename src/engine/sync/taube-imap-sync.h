@@ -6,7 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "taube-account.h"
 #include "taube-imap-client.h"
+#include "taube-offline-queue.h"
 #include "taube-store.h"
 
 G_BEGIN_DECLS
@@ -69,6 +71,24 @@ void             taube_imap_sync_all_async           (TaubeImapSync       *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean         taube_imap_sync_all_finish          (TaubeImapSync       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Opening a session for an account: taube-imap-sync-session.c */
+void             taube_imap_sync_open_async          (TaubeAccount        *account,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+TaubeImapClient *taube_imap_sync_open_finish         (GAsyncResult        *result,
+                                                      GError             **error);
+
+/* One whole pass: queue replay, folder list, every folder: taube-sync-service-imap.c */
+void             taube_imap_sync_run_async           (TaubeImapSync       *self,
+                                                      TaubeOfflineQueue   *queue,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         taube_imap_sync_run_finish          (TaubeImapSync       *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
