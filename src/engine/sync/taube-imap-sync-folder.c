@@ -10,7 +10,8 @@
  *     is filled again as new.
  *  3. Without QRESYNC, flags and expunges are found by comparison: UID FETCH lo:hi (FLAGS)
  *     one window of UIDs at a time against the same window read from the store.
- *  4. New messages, newest first, a window of UIDs per UID FETCH and per store transaction;
+ *  4. New messages, newest first, a window of UIDs per UID FETCH (flags, date, size and the
+ *     list's header fields) and per store transaction;
  *     the next FETCH runs while the store writes the last window, with at most two windows
  *     waiting, so memory stays bounded whatever the folder's size.
  *  5. UIDNEXT and HIGHESTMODSEQ are stored last: a sync that stops halfway is redone from
@@ -44,6 +45,7 @@ typedef struct
   guint32 compare_end;
   /* Step 4: UID ranges still to fetch, as pairs (first, last), the newest last. */
   GArray *ranges;
+  GPtrArray *window;     /* TaubeNewMessage of the FETCH running */
   guint pending_writes;
   gboolean fetching;
   gboolean done;
@@ -58,6 +60,7 @@ folder_job_free (FolderJob *job)
   g_clear_pointer (&job->vanished, g_array_unref);
   g_clear_pointer (&job->changed, g_array_unref);
   g_clear_pointer (&job->ranges, g_array_unref);
+  g_clear_pointer (&job->window, g_ptr_array_unref);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -204,6 +207,17 @@ next_window (FolderJob *job,
 }
 
 static void
+taube_imap_sync_folder_message_cb (const TaubeImapFetchedMessage *fetched,
+                                   gpointer                       user_data)
+{
+  FolderJob *job = user_data;
+  TaubeNewMessage *message = _taube_imap_sync_new_message (fetched);
+
+  if (message != NULL)
+    g_ptr_array_add (job->window, message);
+}
+
+static void
 taube_imap_sync_folder_fetch_cb (GObject      *object,
                                  GAsyncResult *result,
                                  gpointer      user_data)
@@ -211,41 +225,21 @@ taube_imap_sync_folder_fetch_cb (GObject      *object,
   GTask *task = user_data;
   TaubeImapSync *self = g_task_get_source_object (task);
   FolderJob *job = g_task_get_task_data (task);
-  g_autoptr(TaubeImapResponse) response = NULL;
-  g_autoptr(GPtrArray) untagged = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) messages = g_steal_pointer (&job->window);
   GError *error = NULL;
 
   job->fetching = FALSE;
-  response = taube_imap_client_command_finish (TAUBE_IMAP_CLIENT (object), result, &untagged,
-                                               &error);
-  if (response == NULL)
+  if (!taube_imap_client_fetch_finish (TAUBE_IMAP_CLIENT (object), result, NULL, &error))
     {
       folder_fail (task, error);
       return;
     }
-  messages = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_new_message_free);
-  for (guint i = 0; i < untagged->len; i++)
-    {
-      TaubeNewMessage *message = _taube_imap_sync_parse_fetch_message (
-        g_ptr_array_index (untagged, i), &error);
-
-      if (error != NULL)
-        {
-          folder_fail (task, error);
-          return;
-        }
-      if (message != NULL)
-        g_ptr_array_add (messages, message);
-    }
-  g_clear_pointer (&untagged, g_ptr_array_unref);
   if (messages->len > 0)
     {
       self->stats.added += messages->len;
       job->pending_writes++;
-      taube_store_add_messages_async (self->store, job->folder_id, messages,
-                                      NULL, taube_imap_sync_folder_write_cb,
-                                      g_object_ref (task));
+      taube_store_add_messages_async (self->store, job->folder_id, messages, NULL,
+                                      taube_imap_sync_folder_write_cb, g_object_ref (task));
     }
   fetch_step (task);
 }
@@ -255,7 +249,8 @@ fetch_step (GTask *task)
 {
   TaubeImapSync *self = g_task_get_source_object (task);
   FolderJob *job = g_task_get_task_data (task);
-  g_autofree char *command = NULL;
+  g_autofree char *uids = NULL;
+  TaubeImapFetchRequest request = { 0 };
   guint32 first, last;
 
   if (job->error != NULL)
@@ -273,11 +268,16 @@ fetch_step (GTask *task)
         finish_folder (task);
       return;
     }
-  command = g_strdup_printf ("UID FETCH %u:%u (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE%s)",
-                             first, last, self->condstore ? " MODSEQ" : "");
+  uids = g_strdup_printf ("%u:%u", first, last);
+  request.uids = uids;
+  request.items = TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_INTERNALDATE | TAUBE_IMAP_FETCH_SIZE
+                  | (self->condstore ? TAUBE_IMAP_FETCH_MODSEQ : 0);
+  request.header_fields = _taube_imap_sync_list_headers;
+  job->window = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_new_message_free);
   job->fetching = TRUE;
-  taube_imap_client_command_async (self->client, command, g_task_get_cancellable (task),
-                                   taube_imap_sync_folder_fetch_cb, task);
+  taube_imap_client_fetch_async (self->client, &request, taube_imap_sync_folder_message_cb,
+                                 NULL, job, g_task_get_cancellable (task),
+                                 taube_imap_sync_folder_fetch_cb, task);
 }
 
 /* Which UIDs to fetch: everything above what the store has, and, if an earlier first

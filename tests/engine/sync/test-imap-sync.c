@@ -69,11 +69,12 @@ test_initial (Fixture       *fixture,
   g_autoptr(TaubeFolder) folder = NULL;
   g_autoptr(TaubeMessage) first = NULL;
   g_autoptr(TaubeMessage) reply = NULL;
+  g_autoptr(TaubeMessage) referring = NULL;
 
   sync_test_command (other, "CREATE \"Initial\"");
   sync_test_save ("Initial", "initial-one", NULL);
   sync_test_save ("Initial", "initial-two", "In-Reply-To: <initial-one@example.test>\r\n");
-  sync_test_save ("Initial", "initial-three", NULL);
+  sync_test_save ("Initial", "initial-three", "References: <initial-one@example.test>\r\n");
   sync_ok (fixture);
 
   inbox = sync_test_find_folder (fixture->store, "INBOX");
@@ -97,9 +98,13 @@ test_initial (Fixture       *fixture,
   g_assert_cmpuint (taube_message_get_uid (first), ==, 1);
   g_assert_cmpstr (taube_message_get_from_name (first), ==, "Grete Sender");
   g_assert_cmpstr (taube_message_get_from_address (first), ==, "grete@example.test");
-  /* Threads are joined from the envelope's In-Reply-To. */
+  referring = sync_test_find_message (fixture->store, taube_folder_get_id (folder),
+                                      "initial-three");
+  /* Threads are joined from the list headers' In-Reply-To and References. */
   g_assert_cmpint (taube_message_get_thread_id (first), ==,
                    taube_message_get_thread_id (reply));
+  g_assert_cmpint (taube_message_get_thread_id (first), ==,
+                   taube_message_get_thread_id (referring));
   /* Newest first: the first window starts at the top UID. */
   g_assert_true (client_sent ("UID FETCH 1:3 "));
 }
