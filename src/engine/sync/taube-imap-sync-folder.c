@@ -49,6 +49,9 @@ typedef struct
   guint pending_writes;
   gboolean fetching;
   gboolean done;
+  /* Bodies by policy: the ones tried, so a message gone meanwhile is not tried forever. */
+  GHashTable *tried;
+  GArray *body_ids;
   GError *error;
 } FolderJob;
 
@@ -61,6 +64,8 @@ folder_job_free (FolderJob *job)
   g_clear_pointer (&job->changed, g_array_unref);
   g_clear_pointer (&job->ranges, g_array_unref);
   g_clear_pointer (&job->window, g_ptr_array_unref);
+  g_clear_pointer (&job->tried, g_hash_table_unref);
+  g_clear_pointer (&job->body_ids, g_array_unref);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -172,6 +177,99 @@ finish_folder (GTask *task)
                                       NULL, taube_imap_sync_folder_state_cb, task);
 }
 
+/* -- Bodies by policy, in the folder that is selected ---------------------------------- */
+
+#define BODY_BATCH 20
+
+static void bodies_step (GTask *task);
+
+static void
+taube_imap_sync_folder_body_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!taube_imap_sync_fetch_body_finish (TAUBE_IMAP_SYNC (object), result, &error))
+    {
+      /* Gone meanwhile: the next sync removes it. Anything else fails the folder. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          folder_fail (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("No body: %s", error->message);
+    }
+  bodies_step (task);
+}
+
+/* The next message whose body the policy wants, or 0. */
+static gint64
+next_body (TaubeImapSync  *self,
+           FolderJob      *job,
+           GError        **error)
+{
+  gint64 since = 0;
+
+  if (job->tried == NULL)
+    job->tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (self->bodies == TAUBE_IMAP_SYNC_BODIES_RECENT)
+    since = g_get_real_time () / G_USEC_PER_SEC - (gint64) self->body_days * 24 * 3600;
+  for (;;)
+    {
+      if (job->body_ids == NULL || job->body_ids->len == 0)
+        {
+          g_clear_pointer (&job->body_ids, g_array_unref);
+          job->body_ids = taube_store_list_ids_without_body (self->store, job->folder_id, since,
+                                                             BODY_BATCH + g_hash_table_size (
+                                                               job->tried), error);
+          if (job->body_ids == NULL)
+            return -1;
+          for (guint i = job->body_ids->len; i > 0; i--)
+            if (g_hash_table_contains (job->tried, &g_array_index (job->body_ids, gint64, i - 1)))
+              g_array_remove_index (job->body_ids, i - 1);
+          if (job->body_ids->len == 0)
+            return 0;
+        }
+      {
+        gint64 id = g_array_index (job->body_ids, gint64, 0);
+
+        g_array_remove_index (job->body_ids, 0);
+        g_hash_table_add (job->tried, g_memdup2 (&id, sizeof id));
+        return id;
+      }
+    }
+}
+
+static void
+bodies_step (GTask *task)
+{
+  TaubeImapSync *self = g_task_get_source_object (task);
+  FolderJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 id;
+
+  if (self->bodies == TAUBE_IMAP_SYNC_BODIES_ON_DEMAND)
+    {
+      finish_folder (task);
+      return;
+    }
+  id = next_body (self, job, &error);
+  if (id < 0)
+    {
+      folder_fail (task, error);
+      return;
+    }
+  if (id == 0)
+    {
+      finish_folder (task);
+      return;
+    }
+  _taube_imap_sync_fetch_selected_body_async (self, id, g_task_get_cancellable (task),
+                                              taube_imap_sync_folder_body_cb, task);
+}
+
 /* -- 4. New messages in windows, newest first -------------------------------------------- */
 
 static void
@@ -265,7 +363,7 @@ fetch_step (GTask *task)
   if (!next_window (job, self->window, &first, &last))
     {
       if (job->pending_writes == 0)
-        finish_folder (task);
+        bodies_step (task);
       return;
     }
   uids = g_strdup_printf ("%u:%u", first, last);

@@ -24,6 +24,8 @@ struct _TaubeImapSync
   gboolean qresync;
   gboolean condstore;
   guint window;
+  TaubeImapSyncBodies bodies;
+  guint body_days;
   TaubeImapSyncStats stats;
 };
 
@@ -35,6 +37,13 @@ TaubeMessageFlags _taube_imap_sync_parse_flags        (const TaubeImapValue  *li
 gboolean         _taube_imap_sync_parse_fetch_state   (TaubeImapResponse     *response,
                                                        TaubeStoreUidState    *state);
 TaubeNewMessage *_taube_imap_sync_new_message         (const TaubeImapFetchedMessage *fetched);
+
+/* taube-imap-sync-body.c */
+void _taube_imap_sync_fetch_selected_body_async (TaubeImapSync       *self,
+                                                 gint64               message_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 
 /* taube-imap-sync.c */
 char            *_taube_imap_sync_quote_mailbox       (const char            *name);
