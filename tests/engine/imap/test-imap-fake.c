@@ -328,6 +328,56 @@ test_compress_garbage (void)
   finish_server (server);
 }
 
+/* RFC 6855 §3: once UTF8=ACCEPT is enabled, mailbox names go both ways as UTF-8. */
+static void
+test_utf8_accept (void)
+{
+  const char *utf8[] = { "UTF8=ACCEPT", "QRESYNC", NULL };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) enabled = NULL;
+  g_autoptr(GAsyncResult) created = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  TaubeImapMailboxEntry *entry;
+
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] hi\r\n");
+  /* QRESYNC is not offered, so not asked for. */
+  taube_test_server_expect (server, "A0001 ENABLE UTF8=ACCEPT");
+  taube_test_server_send (server, "* ENABLED UTF8=ACCEPT\r\nA0001 OK enabled\r\n");
+  taube_test_server_expect (server, "A0002 CREATE \"Gr\xc3\xb6\xc3\x9f" "e \\\"&\\\" Co\"");
+  taube_test_server_send (server, "A0002 OK created\r\n");
+  taube_test_server_expect (server, "A0003 LIST \"\" \"*\"");
+  taube_test_server_send (server, "* LIST () \"/\" \"Gr\xc3\xb6\xc3\x9f" "e \\\"&\\\" Co\"\r\n"
+                                  "* LIST () \"/\" \"R&-D\"\r\nA0003 OK done\r\n");
+  client = connected_client (server, 5000);
+  taube_imap_client_enable_async (client, utf8, NULL, taube_test_store_result_cb, &enabled);
+  g_assert_true (taube_imap_client_enable_finish (client, taube_test_wait (&enabled), &error));
+  g_assert_no_error (error);
+  g_assert_true (taube_imap_client_is_enabled (client, "UTF8=ACCEPT"));
+  g_assert_false (taube_imap_client_is_enabled (client, "QRESYNC"));
+  taube_imap_client_create_async (client, "Gr\xc3\xb6\xc3\x9f" "e \"&\" Co", NULL,
+                                  taube_test_store_result_cb, &created);
+  g_assert_true (taube_imap_client_create_finish (client, taube_test_wait (&created), &error));
+  g_assert_no_error (error);
+  taube_imap_client_list_mailboxes_async (client, TAUBE_IMAP_LIST_DEFAULT, NULL,
+                                          taube_test_store_result_cb, &listed);
+  entries = taube_imap_client_list_mailboxes_finish (client, taube_test_wait (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->info->name, ==, "Gr\xc3\xb6\xc3\x9f" "e \"&\" Co");
+  entry = g_ptr_array_index (entries, 1);
+  /* Not modified UTF-7 any more: "&-" is what it says. */
+  g_assert_cmpstr (entry->info->name, ==, "R&-D");
+  g_clear_object (&enabled);
+  g_clear_object (&created);
+  g_clear_object (&listed);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 /* What Taube asks for depends on what the server offers. */
 static void
 test_not_supported (void)
@@ -396,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/imap/fake/silence", test_silence);
   g_test_add_func ("/imap/fake/compress-garbage", test_compress_garbage);
   g_test_add_func ("/imap/fake/not-supported", test_not_supported);
+  g_test_add_func ("/imap/fake/utf8-accept", test_utf8_accept);
 
   return g_test_run ();
 }
