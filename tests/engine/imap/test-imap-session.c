@@ -529,6 +529,15 @@ has_change (GPtrArray  *changed,
 }
 
 static void
+vanished_cb (TaubeImapClient *client,
+             const char      *uids,
+             gboolean         earlier,
+             gpointer         user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
 test_qresync (void)
 {
   const char *qresync[] = { "QRESYNC", NULL };
@@ -541,6 +550,7 @@ test_qresync (void)
   g_autoptr(TaubeImapResponse) expunged = NULL;
   g_autoptr(TaubeImapSequenceSet) known = taube_imap_sequence_set_new ();
   TaubeImapQresyncParams params = { 0 };
+  guint signalled = 0;
 
   save_messages ("Drafts", 5);
   g_assert_true (enable (client, qresync));
@@ -563,6 +573,7 @@ test_qresync (void)
   g_clear_object (&client);
   client = alice ();
   g_assert_true (enable (client, qresync));
+  g_signal_connect (client, "vanished", G_CALLBACK (vanished_cb), &signalled);
   taube_imap_sequence_set_add_range (known, 1, 5);
   params.uidvalidity = first->info.uidvalidity;
   params.modseq = first->info.highestmodseq;
@@ -578,6 +589,8 @@ test_qresync (void)
   g_assert_true (taube_imap_sequence_set_contains (second->vanished, 3));
   g_assert_true (taube_imap_sequence_set_contains (second->vanished, 4));
   g_assert_true (has_change (second->changed, 2, "\\Flagged"));
+  /* The answer to the parameters is the result, not news for the signals. */
+  g_assert_cmpuint (signalled, ==, 0);
   logout (client);
 
   /* Without ENABLE QRESYNC the parameters are not sent and nothing is reported. */
