@@ -368,7 +368,8 @@ send_idle (GTask *task)
  * Waits for news from the server with IDLE (RFC 2177) until @cancellable is cancelled;
  * meanwhile the "exists", "expunge", "vanished" and "flags-changed" signals report what
  * happens in the selected mailbox. IDLE is re-issued every
- * #TaubeImapClient:idle-interval seconds. Fails with %TAUBE_IMAP_ERROR_NOT_SUPPORTED
+ * #TaubeImapClient:idle-interval seconds. The session is busy meanwhile: cancel, wait
+ * for the callback, then send other commands. Fails with %TAUBE_IMAP_ERROR_NOT_SUPPORTED
  * without the IDLE capability.
  */
 void

@@ -661,7 +661,17 @@ test_compress (void)
   g_autoptr(TaubeImapSelectResult) opened = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(GString) big = g_string_new ("From: bob@example.test\r\nSubject: big\r\n\r\n");
+  g_autoptr(TaubeImapResponse) tagged = NULL;
+  g_autoptr(GPtrArray) untagged = NULL;
+  g_autoptr(GAsyncResult) fetched_big = NULL;
+  const TaubeImapValue *body;
+
   save_messages ("Sent", 30);
+  /* 400 KB that compress to a few: one read of compressed bytes gives many buffers full. */
+  while (big->len < 400 * 1024)
+    g_string_append (big, "All work and no play makes Jack a dull boy.\r\n");
+  save_message (taube_test_rig_env ("TAUBE_RIG_USER"), "Sent", big->str);
   taube_imap_client_compress_async (client, NULL, taube_test_store_result_cb, &result);
   g_assert_true (taube_imap_client_compress_finish (client, taube_test_wait (&result), &error));
   g_assert_no_error (error);
@@ -670,9 +680,18 @@ test_compress (void)
   /* Commands and answers, several reads' worth, go through DEFLATE both ways. */
   entries = list_mailboxes (client, TAUBE_IMAP_LIST_WITH_STATUS);
   g_assert_nonnull (find_entry (entries, "Sent"));
-  g_assert_cmpuint (find_entry (entries, "Sent")->status->messages, ==, 30);
+  g_assert_cmpuint (find_entry (entries, "Sent")->status->messages, ==, 31);
   opened = open_mailbox (client, "Sent", TRUE, NULL);
-  g_assert_cmpuint (opened->info.exists, ==, 30);
+  g_assert_cmpuint (opened->info.exists, ==, 31);
+  taube_imap_client_command_async (client, "FETCH 31 (RFC822.SIZE BODY.PEEK[])", NULL,
+                                   taube_test_store_result_cb, &fetched_big);
+  tagged = taube_imap_client_command_finish (client, taube_test_wait (&fetched_big), &untagged,
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (untagged->len, ==, 1);
+  body = taube_imap_response_get_fetch_item (g_ptr_array_index (untagged, 0), "BODY[]");
+  g_assert_nonnull (body);
+  g_assert_cmpuint (taube_imap_value_get_streamed_size (body), ==, big->len);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(TaubeImapResponse) fetched = run_command (client, "FETCH 1:* (ENVELOPE)");
