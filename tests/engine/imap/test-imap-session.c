@@ -37,15 +37,14 @@ client_sent (const char *word)
   return FALSE;
 }
 
+/* Connected over TLS, not logged in. */
 static TaubeImapClient *
-connect_user (const char *user_variable,
-              const char *password_variable)
+connect_only (void)
 {
   g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
   g_autoptr(TaubeConnection) connection = NULL;
   g_autoptr(TaubeImapClient) client = NULL;
   g_autoptr(GAsyncResult) connected = NULL;
-  g_autoptr(GAsyncResult) logged_in = NULL;
   g_autoptr(GError) error = NULL;
 
   taube_tls_trust_add_ca_file (trust, taube_test_rig_env ("TAUBE_RIG_CA"), &error);
@@ -57,6 +56,17 @@ connect_user (const char *user_variable,
   taube_imap_client_connect_async (client, NULL, taube_test_store_result_cb, &connected);
   g_assert_true (taube_imap_client_connect_finish (client, taube_test_wait (&connected), &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static TaubeImapClient *
+connect_user (const char *user_variable,
+              const char *password_variable)
+{
+  g_autoptr(TaubeImapClient) client = connect_only ();
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GError) error = NULL;
+
   taube_imap_client_login_async (client, taube_test_rig_env (user_variable),
                                  taube_test_rig_env (password_variable), NULL,
                                  taube_test_store_result_cb, &logged_in);
@@ -279,6 +289,32 @@ test_capability_id (void)
   g_assert_nonnull (server);
   g_assert_cmpstr (g_hash_table_lookup (server, "name"), ==, "Dovecot");
   g_assert_true (client_sent ("ID (\"name\" \"Taube\" \"version\" \"" PACKAGE_VERSION "\")"));
+  logout (client);
+}
+
+/* RFC 2971 §3.1: ID may come before login, e.g. to tell a provider who is connecting. */
+static void
+test_id_before_login (void)
+{
+  g_autoptr(TaubeImapClient) client = connect_only ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) namespace_result = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  g_autoptr(TaubeImapNamespaces) namespaces = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  taube_imap_client_id_async (client, NULL, taube_test_store_result_cb, &result);
+  server = taube_imap_client_id_finish (client, taube_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (server, "name"), ==, "Dovecot");
+  /* The mailbox commands wait for the login. */
+  taube_imap_client_namespace_async (client, NULL, taube_test_store_result_cb,
+                                     &namespace_result);
+  namespaces = taube_imap_client_namespace_finish (client, taube_test_wait (&namespace_result),
+                                                   &error);
+  g_assert_null (namespaces);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
   logout (client);
 }
 
@@ -976,6 +1012,7 @@ main (int   argc,
     g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
 
   g_test_add_func ("/imap/session/capability-id", test_capability_id);
+  g_test_add_func ("/imap/session/id-before-login", test_id_before_login);
   g_test_add_func ("/imap/session/enable", test_enable);
   g_test_add_func ("/imap/session/namespace", test_namespace);
   g_test_add_func ("/imap/session/list-status", test_list_status);
