@@ -324,6 +324,13 @@ taube_imap_client_idle_cb (GObject      *object,
       finish_idle (task, _taube_imap_client_status_error (self, tagged));
       return;
     }
+  /* RFC 2177 §3: IDLE is answered with "+" first; issuing it again on a server that
+   * skips that would spin. */
+  if (!data->idling && !data->leave)
+    {
+      finish_idle (task, _taube_imap_client_protocol_error (self, "IDLE ended at once"));
+      return;
+    }
   clear_source (&data->timer);
   /* The connection writes one thing at a time: the next command waits for DONE to be
    * written out, even when the server answered it before the write reported back. */

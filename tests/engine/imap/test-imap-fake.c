@@ -207,6 +207,29 @@ test_idle_refused (void)
   finish_server (server);
 }
 
+/* A server that ends IDLE at once, without "+", must not be asked again and again. */
+static void
+test_idle_without_continuation (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  taube_test_server_send (server, GREETING);
+  taube_test_server_expect (server, "A0001 IDLE");
+  taube_test_server_send (server, "A0001 OK done already\r\n");
+  client = connected_client (server, 5000);
+  taube_imap_client_idle_async (client, NULL, taube_test_store_result_cb, &result);
+  g_assert_false (taube_imap_client_idle_finish (client, taube_test_wait (&result), &error));
+  g_assert_error (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL);
+  assert_closed (client);
+  g_clear_object (&result);
+  g_clear_object (&client);
+  finish_server (server);
+  g_assert_cmpuint (taube_test_server_get_received (server)->len, ==, 1);
+}
+
 static void
 test_garbage (void)
 {
@@ -441,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/imap/fake/bye-mid-status-fallback", test_bye_mid_status_fallback);
   g_test_add_func ("/imap/fake/bye-during-idle", test_bye_during_idle);
   g_test_add_func ("/imap/fake/idle-refused", test_idle_refused);
+  g_test_add_func ("/imap/fake/idle-without-continuation", test_idle_without_continuation);
   g_test_add_func ("/imap/fake/garbage", test_garbage);
   g_test_add_func ("/imap/fake/dropped", test_dropped);
   g_test_add_func ("/imap/fake/silence", test_silence);
