@@ -74,6 +74,9 @@ drop_session (TaubeImapPush *self)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* IDLE runs on its own cancellable: end it too, or it would keep the connection. */
+  if (self->idle != NULL)
+    g_cancellable_cancel (self->idle);
   g_clear_object (&self->idle);
   g_clear_object (&self->sync);
   g_clear_object (&self->client);
@@ -406,6 +409,19 @@ taube_imap_push_idle_cb (GObject      *object,
 static void
 start_idle (TaubeImapPush *self)
 {
+  /* Inbox news reported before now (e.g. EXISTS answering our own SELECT) is in the store
+   * already, and what comes later the server reports in IDLE; an interval that fell due
+   * meanwhile still leaves IDLE at once for its pass. */
+  if (self->wake == WAKE_ALL)
+    {
+      if (self->wake_id == 0)
+        self->wake_id = g_idle_add (taube_imap_push_wake_cb, self);
+    }
+  else
+    {
+      self->wake = WAKE_NONE;
+      g_clear_handle_id (&self->wake_id, g_source_remove);
+    }
   self->idle = g_cancellable_new ();
   if (self->interval_id == 0)
     self->interval_id = g_timeout_add_seconds (self->interval, taube_imap_push_interval_cb,

@@ -94,6 +94,7 @@ test_idle (void)
 
   g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
   g_string_truncate (capture.text, 0);
+  taube_imap_push_set_interval (push, 3);
   taube_imap_push_start (push);
   run_for (20, &synced);
   g_assert_true (synced);
@@ -109,6 +110,22 @@ test_idle (void)
   inbox = sync_test_find_folder_of (store, "push-idle", "INBOX");
   message = sync_test_find_message (store, taube_folder_get_id (inbox), "push-idle-1");
   g_assert_nonnull (message);
+
+  /* Other folders are synced on the interval. */
+  sync_test_save ("Sent", "push-interval-1", NULL);
+  {
+    g_autoptr(TaubeFolder) sent = sync_test_find_folder_of (store, "push-idle", "Sent");
+    g_autoptr(TaubeMessage) found = NULL;
+    gint64 deadline = g_get_monotonic_time () + 8 * G_USEC_PER_SEC;
+
+    while (found == NULL && g_get_monotonic_time () < deadline)
+      {
+        synced = FALSE;
+        run_for (1, &synced);
+        found = sync_test_find_message (store, taube_folder_get_id (sent), "push-interval-1");
+      }
+    g_assert_nonnull (found);
+  }
   taube_imap_push_stop (push);
   sync_test_remove_dir (dir);
 }
