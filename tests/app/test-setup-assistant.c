@@ -18,6 +18,7 @@
 #include "taube-password.h"
 #include "taube-preferences-window.h"
 #include "taube-setup-assistant.h"
+#include "taube-test-resolver.h"
 #include "taube-test-ui.h"
 #include "taube-window.h"
 
@@ -122,6 +123,10 @@ open_assistant (void)
   g_assert_true (taube_test_wait_until (toplevel_shown,
                                         GSIZE_TO_POINTER (TAUBE_TYPE_SETUP_ASSISTANT), 10000));
   assistant = TAUBE_SETUP_ASSISTANT (find_toplevel (TAUBE_TYPE_SETUP_ASSISTANT));
+  /* Without the slide, a screenshot shows the page just switched to. */
+  gtk_stack_set_transition_type (GTK_STACK (taube_test_find_by_type (GTK_WIDGET (assistant),
+                                                                     GTK_TYPE_STACK, 0)),
+                                 GTK_STACK_TRANSITION_TYPE_NONE);
   taube_test_run_briefly (200);
   return assistant;
 }
@@ -201,6 +206,12 @@ label_text (GtkWidget  *root,
 }
 
 static gboolean
+width_at_most (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) <= 400;
+}
+
+static gboolean
 widget_visible (gpointer data)
 {
   return gtk_widget_get_visible (GTK_WIDGET (data));
@@ -233,9 +244,6 @@ identity_and_detect (TaubeSetupAssistant *assistant,
   if (screenshots)
     shot (root, "setup-1-identity");
 
-  /* Without the slide the detection page can be caught before a database hit ends it. */
-  gtk_stack_set_transition_type (GTK_STACK (taube_test_find_by_type (root, GTK_TYPE_STACK, 0)),
-                                 GTK_STACK_TRANSITION_TYPE_NONE);
   g_signal_emit_by_name (find (root, "password-row"), "entry-activated");
   g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "detect");
   if (screenshots)
@@ -389,6 +397,11 @@ test_end_to_end (void)
   g_assert_cmpuint (combo_selected (root, "in-security-combo"), ==, 0);
   g_assert_false (gtk_widget_get_visible (find (root, "pop3-group")));
   shot (root, "setup-3-protocol");
+  /* Phone width: the explanations wrap, nothing is cut off. */
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 360, 700);
+  g_assert_true (taube_test_wait_until (width_at_most, root, 10000));
+  shot (root, "setup-3-protocol-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 520, 680);
 
   /* POP3: server, port and security follow at once, and the POP3 options appear. */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (root, "pop3-check")), TRUE);
@@ -439,6 +452,48 @@ test_end_to_end (void)
   g_assert_nonnull (taube_test_find_by_name (account_list, taube_account_get_id (saved)));
   g_assert_false (gtk_widget_get_visible (find (GTK_WIDGET (main_window ()), "add-account-button")));
   shot (GTK_WIDGET (main_window ()), "setup-6-main-window");
+}
+
+/* Settings from DNS SRV records come over plain DNS: the assistant shows the servers and
+ * goes on only when the person confirms them.  The engine's table-driven test resolver
+ * answers the SRV lookups for srv.test. */
+static void
+test_confirmation (void)
+{
+  g_autoptr(GResolver) original = g_resolver_get_default ();
+  g_autoptr(TaubeTestResolver) resolver = taube_test_resolver_new ();
+  TaubeSetupAssistant *assistant;
+  GtkWidget *root;
+  GtkWidget *confirm_box;
+
+  taube_test_resolver_add_host (resolver, "localhost", "127.0.0.1");
+  taube_test_resolver_add_srv (resolver, "_imaps._tcp.srv.test", "localhost",
+                               (guint16) env_port ("TAUBE_RIG_IMAPS_PORT"));
+  taube_test_resolver_add_srv (resolver, "_submissions._tcp.srv.test", "localhost",
+                               (guint16) env_port ("TAUBE_RIG_SUBMISSIONS_PORT"));
+  g_resolver_set_default (G_RESOLVER (resolver));
+
+  assistant = open_assistant ();
+  root = GTK_WIDGET (assistant);
+  confirm_box = find (root, "confirm-box");
+  set_text (root, "name-row", "Carol");
+  set_text (root, "address-row", "carol@srv.test");
+  set_text (root, "password-row", "secret");
+  click (root, "identity-continue");
+  g_assert_true (taube_test_wait_until (widget_visible, confirm_box, 25000));
+  g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "detect");
+  g_assert_nonnull (strstr (label_text (root, "confirm-label"), "localhost"));
+  g_assert_nonnull (strstr (label_text (root, "confirm-label"),
+                            g_getenv ("TAUBE_RIG_IMAPS_PORT")));
+  g_assert_true (gtk_widget_get_visible (find (root, "detect-manual")));
+  shot (root, "setup-2-confirm");
+
+  click (root, "confirm-button");
+  wait_for_page (assistant, "protocol", 1000);
+  g_assert_nonnull (strstr (label_text (root, "source-label"), "srv.test"));
+  g_assert_cmpuint (spin_value (root, "in-port-spin"), ==, env_port ("TAUBE_RIG_IMAPS_PORT"));
+  close_assistant (assistant);
+  g_resolver_set_default (original);
 }
 
 /* An address nobody knows: after at most the time limit, the manual page, explained. */
@@ -728,12 +783,7 @@ test_german (void)
                    "_Weiter");
   close_assistant (assistant);
   test_end_to_end ();
-}
-
-static gboolean
-width_at_most (gpointer data)
-{
-  return gtk_widget_get_width (GTK_WIDGET (data)) <= 400;
+  test_nothing_found ();
 }
 
 /* Narrow: the assistant still fits a phone-sized window. */
@@ -788,6 +838,7 @@ main (int   argc,
       g_test_add_func ("/app/setup/narrow", test_narrow);
       g_test_add_func ("/app/setup/end-to-end", test_end_to_end);
       g_test_add_func ("/app/setup/nothing-found", test_nothing_found);
+      g_test_add_func ("/app/setup/confirmation", test_confirmation);
       g_test_add_func ("/app/setup/manual-custom-port", test_manual_custom_port);
       g_test_add_func ("/app/setup/preferences", test_preferences);
       /* Last: Dovecot slows logins down after a failed one. */

@@ -36,8 +36,14 @@ show_state (TaubeSetupAssistant *self,
   gtk_widget_set_visible (GTK_WIDGET (self->verify_spinner), busy);
   gtk_spinner_set_spinning (self->verify_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->verify_icon), !busy);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "warning");
   if (!busy)
-    gtk_image_set_from_icon_name (self->verify_icon, icon_name);
+    {
+      gtk_image_set_from_icon_name (self->verify_icon, icon_name);
+      gtk_widget_add_css_class (GTK_WIDGET (self->verify_icon),
+                                g_str_has_prefix (icon_name, "emblem-ok") ? "success" : "warning");
+    }
   gtk_label_set_text (self->verify_title, title);
   gtk_label_set_text (self->verify_message, message);
 }
@@ -231,6 +237,8 @@ save_settings (SaveJob *job)
   show_state (self, "emblem-ok-symbolic",
               self->editing != NULL ? _("Account Changed") : _("Your Account Is Ready"), text);
   show_buttons (self, FALSE, FALSE, FALSE, TRUE);
+  adw_window_title_set_title (self->window_title,
+                              self->editing != NULL ? _("Edit Account") : _("Add Account"));
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->done_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->done_button));
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
