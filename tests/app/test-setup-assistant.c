@@ -199,6 +199,13 @@ combo_selected (GtkWidget  *root,
 }
 
 static const char *
+row_subtitle (GtkWidget  *root,
+              const char *name)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, name)));
+}
+
+static const char *
 label_text (GtkWidget  *root,
             const char *name)
 {
@@ -410,7 +417,7 @@ test_end_to_end (void)
   g_assert_cmpuint (combo_selected (root, "in-security-combo"), ==, 0);
   g_assert_cmpuint (combo_selected (root, "protocol-combo"), ==, 1);
   g_assert_true (gtk_widget_get_visible (find (root, "pop3-group")));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, "incoming-summary"))),
+  g_assert_nonnull (strstr (row_subtitle (root, "incoming-summary"),
                             g_getenv ("TAUBE_RIG_POP3S_PORT")));
   shot (root, "setup-3-protocol-pop3");
 
@@ -430,6 +437,10 @@ test_end_to_end (void)
   g_assert_cmpuint (spin_value (root, "out-port-spin"), ==,
                     env_port ("TAUBE_RIG_SUBMISSIONS_PORT"));
   shot (root, "setup-4-manual");
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 360, 700);
+  g_assert_true (taube_test_wait_until (width_at_most, root, 10000));
+  shot (root, "setup-4-manual-narrow");
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 520, 680);
   gtk_widget_activate_action (root, "setup.back", NULL);
   wait_for_page (assistant, "protocol", 1000);
 
@@ -450,7 +461,8 @@ test_end_to_end (void)
   account_list = find (GTK_WIDGET (main_window ()), "account-list");
   g_assert_true (taube_test_wait_until (widget_visible, account_list, 5000));
   g_assert_nonnull (taube_test_find_by_name (account_list, taube_account_get_id (saved)));
-  g_assert_false (gtk_widget_get_visible (find (GTK_WIDGET (main_window ()), "add-account-button")));
+  g_assert_false (gtk_widget_get_visible (find (GTK_WIDGET (main_window ()),
+                                                "add-account-button")));
   shot (GTK_WIDGET (main_window ()), "setup-6-main-window");
 }
 
@@ -748,14 +760,14 @@ test_untrusted_certificate (void)
   g_assert_true (gtk_widget_get_visible (find (root, "cert-group")));
   g_assert_true (gtk_widget_get_visible (find (root, "trust-button")));
   g_assert_false (gtk_widget_is_sensitive (find (root, "trust-button")));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, "cert-subject"))),
+  g_assert_nonnull (strstr (row_subtitle (root, "cert-subject"),
                             "localhost"));
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, "cert-issuer"))),
+  g_assert_nonnull (strstr (row_subtitle (root, "cert-issuer"),
                             "Taube"));
-  fingerprint = adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, "cert-fingerprint")));
+  fingerprint = row_subtitle (root, "cert-fingerprint");
   /* 64 hex digits in groups of four. */
   g_assert_cmpuint (strlen (fingerprint), ==, 64 + 15);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (root, "cert-validity"))),
+  g_assert_cmpstr (row_subtitle (root, "cert-validity"),
                    !=, "");
   shot (root, "setup-5-certificate");
 
@@ -790,8 +802,16 @@ test_german (void)
 static void
 test_narrow (void)
 {
-  TaubeSetupAssistant *assistant = open_assistant ();
-  GtkWidget *root = GTK_WIDGET (assistant);
+  GtkWidget *add_button = find (GTK_WIDGET (main_window ()), "add-account-button");
+  TaubeSetupAssistant *assistant;
+  GtkWidget *root;
+
+  /* Before any account, the welcome page offers the assistant. */
+  g_assert_true (gtk_widget_get_visible (add_button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (add_button)), ==,
+                   "app.add-account");
+  assistant = open_assistant ();
+  root = GTK_WIDGET (assistant);
 
   gtk_window_set_default_size (GTK_WINDOW (assistant), 360, 640);
   g_assert_true (taube_test_wait_until (width_at_most, root, 10000));

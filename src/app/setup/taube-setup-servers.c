@@ -98,6 +98,12 @@ uses_plaintext (TaubeSetupAssistant *self)
          || combo_security (self->out_security_combo) == TAUBE_SECURITY_NONE;
 }
 
+static char *
+stripped_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
 /* Everything filled in, and an unencrypted connection explicitly accepted. */
 static void
 update_validity (TaubeSetupAssistant *self)
@@ -108,7 +114,7 @@ update_validity (TaubeSetupAssistant *self)
 
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
     {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (required[i]))));
+      g_autofree char *text = stripped_text (required[i]);
 
       complete = complete && text[0] != '\0';
     }
@@ -119,12 +125,6 @@ update_validity (TaubeSetupAssistant *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_continue),
                             complete && (!plaintext
                                          || gtk_check_button_get_active (self->plaintext_check)));
-}
-
-static char *
-stripped_text (AdwEntryRow *row)
-{
-  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
 }
 
 /* The widgets of the manual page into the draft. */
@@ -387,7 +387,8 @@ pop3_options_changed_cb (TaubeSetupAssistant *self)
     return;
   g_object_set (self->draft,
                 "pop3-leave-on-server", gtk_switch_get_active (self->leave_switch),
-                "pop3-delete-after-days", (guint) gtk_spin_button_get_value_as_int (self->days_spin),
+                "pop3-delete-after-days",
+                (guint) gtk_spin_button_get_value_as_int (self->days_spin),
                 NULL);
 }
 

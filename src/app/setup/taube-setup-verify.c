@@ -195,6 +195,7 @@ static void
 save_failed (TaubeSetupAssistant *self,
              const GError        *error)
 {
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.back", TRUE);
   show_state (self, "dialog-error-symbolic", _("Could Not Save the Account"), error->message);
   show_buttons (self, TRUE, TRUE, FALSE, FALSE);
 }
@@ -306,6 +307,8 @@ save_account (TaubeSetupAssistant *self)
   job->self = g_object_ref (self);
   job->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
   show_state (self, NULL, _("Saving"), "");
+  /* No way back while saving: the page shows how it ended. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "setup.back", FALSE);
   /* The job holds the assistant, and so the account whose id the keyring reads later. */
   if (self->editing != NULL)
     taube_password_clear_async (taube_account_get_id (self->editing), NULL,
