@@ -16,6 +16,7 @@
 
 #include "taube-application.h"
 #include "taube-password.h"
+#include "taube-store.h"
 #include "taube-preferences-window.h"
 #include "taube-setup-assistant.h"
 #include "taube-test-resolver.h"
@@ -337,6 +338,57 @@ account_with_address (const char *address)
   return NULL;
 }
 
+/* Puts a message into @user's INBOX with Dovecot's own tool, as a delivery would. */
+static void
+deliver_to (const char *user)
+{
+  static const char message[] = "From: Alice <alice@example.test>\r\n"
+                                "To: Bob <bob@example.test>\r\n"
+                                "Subject: Welcome\r\n"
+                                "Date: Sun, 29 Nov 2026 02:00:00 +0000\r\n"
+                                "Message-ID: <welcome@example.test>\r\n"
+                                "\r\n"
+                                "Hello Bob.\r\n";
+  g_autoptr(GBytes) input = g_bytes_new_static (message, sizeof message - 1);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                              &error, "doveadm", "-c", g_getenv ("TAUBE_RIG_DOVECOT_CONF"),
+                              "save", "-u", user, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, input, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+}
+
+/* How many messages the local store holds for @account_id (read-only, a second handle). */
+static guint
+stored_messages (const char *account_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaubeStore) store = taube_store_new_sync (NULL, NULL, &error);
+  g_autoptr(GListModel) folders = NULL;
+  guint total = 0;
+
+  g_assert_no_error (error);
+  folders = taube_store_list_folders (store, account_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
+    {
+      g_autoptr(TaubeFolder) folder = g_list_model_get_item (folders, i);
+
+      total += taube_folder_get_total (folder);
+    }
+  return total;
+}
+
+static gboolean
+has_mail (gpointer data)
+{
+  return stored_messages (data) >= 1;
+}
+
 /* The provider database entry the tests add for example.test: IMAP with TLS and
  * STARTTLS, POP3 with TLS, SMTP with TLS, all on the rig's (non-standard) ports. */
 static char *
@@ -600,9 +652,10 @@ test_manual_custom_port (void)
                 NULL);
   g_assert_false (allow_plaintext);
 
-  /* The rig's STARTTLS ports, typed in. */
+  /* POP3 on the rig's STARTTLS ports, typed in. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find (root, "protocol-combo")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (in_security), 1);
-  gtk_spin_button_set_value (in_port, env_port ("TAUBE_RIG_IMAP_PORT"));
+  gtk_spin_button_set_value (in_port, env_port ("TAUBE_RIG_POP3_PORT"));
   gtk_spin_button_set_value (out_port, env_port ("TAUBE_RIG_SUBMISSION_PORT"));
   g_signal_emit_by_name (find (root, "manual-continue"), "clicked");
   wait_for_verify_end (assistant);
@@ -611,7 +664,8 @@ test_manual_custom_port (void)
   saved = account_with_address (address);
   g_assert_nonnull (saved);
   g_object_get (saved, "incoming-port", &port, "incoming-security", &security, NULL);
-  g_assert_cmpuint (port, ==, env_port ("TAUBE_RIG_IMAP_PORT"));
+  g_assert_cmpint (taube_account_get_protocol (saved), ==, TAUBE_PROTOCOL_POP3);
+  g_assert_cmpuint (port, ==, env_port ("TAUBE_RIG_POP3_PORT"));
   g_assert_cmpint (security, ==, TAUBE_SECURITY_STARTTLS);
   click (root, "done-button");
   g_assert_true (taube_test_wait_until (toplevel_gone,
@@ -669,7 +723,7 @@ test_preferences (void)
   click (GTK_WIDGET (assistant), "identity-continue");
   wait_for_page (assistant, "manual", 1000);
   g_assert_cmpuint (spin_value (GTK_WIDGET (assistant), "in-port-spin"), ==,
-                    env_port ("TAUBE_RIG_IMAP_PORT"));
+                    env_port ("TAUBE_RIG_POP3_PORT"));
   click (GTK_WIDGET (assistant), "manual-continue");
   wait_for_verify_end (assistant);
   g_assert_cmpstr (label_text (GTK_WIDGET (assistant), "verify-title"), ==, _("Account Changed"));
@@ -753,7 +807,11 @@ test_untrusted_certificate (void)
   g_auto(GStrv) pinned = NULL;
   TaubeAccount *saved;
 
+  /* POP3 this time, with a message waiting: the first sync after saving fetches it
+   * through the pinned certificate. */
+  deliver_to (address);
   identity_and_detect (assistant, "Alice", address, g_getenv ("TAUBE_RIG_PASSWORD"), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (root, "pop3-check")), TRUE);
   click (root, "protocol-continue");
   wait_for_verify_end (assistant);
   g_assert_cmpstr (label_text (root, "verify-title"), ==, _("Certificate Not Trusted"));
@@ -781,6 +839,12 @@ test_untrusted_certificate (void)
   g_assert_nonnull (pinned);
   g_assert_cmpuint (g_strv_length (pinned), ==, 1);
   click (root, "done-button");
+
+  /* The first sync starts by itself and brings the delivered message down. */
+  g_assert_true (taube_test_wait_until (has_mail, (gpointer) taube_account_get_id (saved),
+                                        30000));
+  g_assert_cmpuint (stored_messages (taube_account_get_id (saved)), ==, 1);
+  shot (GTK_WIDGET (main_window ()), "setup-6-first-sync");
 }
 
 /* The German run: every page in German, nothing English left on them. */

@@ -10,6 +10,7 @@
 
 #include "taube-password.h"
 #include "taube-setup-assistant-private.h"
+#include "taube-setup-first-sync.h"
 
 static void
 show_buttons (TaubeSetupAssistant *self,
@@ -231,6 +232,10 @@ save_settings (SaveJob *job)
       save_failed (self, error);
       return;
     }
+  /* A new account's mail is fetched at once; an edited one syncs on its usual schedule. */
+  if (self->editing == NULL && GTK_IS_APPLICATION (g_application_get_default ()))
+    taube_setup_start_first_sync (GTK_APPLICATION (g_application_get_default ()), self->manager,
+                                  target);
   /* Translators: %s is an email address */
   text = g_strdup_printf (_("Taube logged in to both servers and saved %s. Your password is "
                             "kept in your keyring."),
