@@ -756,6 +756,40 @@ test_preferences (void)
   gtk_window_close (GTK_WINDOW (preferences));
 }
 
+static gboolean
+has_no_folders (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaubeStore) store = taube_store_new_sync (NULL, NULL, &error);
+  g_autoptr(GListModel) folders = NULL;
+
+  g_assert_no_error (error);
+  folders = taube_store_list_folders (store, data, &error);
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (folders) == 0;
+}
+
+/* Removing an account in Preferences also deletes its mail from this computer. */
+static void
+remove_in_preferences (TaubeAccount *account)
+{
+  TaubePreferencesWindow *preferences = open_preferences ();
+  GtkWidget *list = find (GTK_WIDGET (preferences), "preferences-account-list");
+  g_autofree char *id = g_strdup (taube_account_get_id (account));
+  AdwMessageDialog *dialog;
+
+  g_signal_emit_by_name (find (list, "remove-account"), "clicked");
+  g_assert_true (taube_test_wait_until (toplevel_shown,
+                                        GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), 10000));
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (dialog, "remove");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (accounts ())), ==, 0);
+  g_assert_true (taube_test_wait_until (has_no_folders, id, 20000));
+  g_assert_cmpuint (stored_messages (id), ==, 0);
+  gtk_window_close (GTK_WINDOW (preferences));
+}
+
 /* A wrong password: the right message, and a way back to the password. */
 static void
 test_wrong_password (void)
@@ -845,6 +879,7 @@ test_untrusted_certificate (void)
                                         30000));
   g_assert_cmpuint (stored_messages (taube_account_get_id (saved)), ==, 1);
   shot (GTK_WIDGET (main_window ()), "setup-6-first-sync");
+  remove_in_preferences (saved);
 }
 
 /* The German run: every page in German, nothing English left on them. */

@@ -10,6 +10,7 @@
 
 #include "taube-password.h"
 #include "taube-preferences-window.h"
+#include "taube-remove-local-mail.h"
 #include "taube-setup-assistant.h"
 
 struct _TaubePreferencesWindow
@@ -53,9 +54,7 @@ passwords_cleared_cb (GObject      *object,
                error->message);
 }
 
-/* The settings file and the keyring entries go. Mail kept on this computer stays: the
- * local store offers no way yet to remove one account's messages, and it is not opened
- * by the app so far. */
+/* The settings file, the keyring entries and the mail kept on this computer go. */
 static void
 remove_account (TaubePreferencesWindow *self,
                 TaubeAccount           *account)
@@ -70,6 +69,8 @@ remove_account (TaubePreferencesWindow *self,
       g_free (id);
       return;
     }
+  if (G_IS_APPLICATION (g_application_get_default ()))
+    taube_remove_local_mail (g_application_get_default (), id);
   /* The keyring reads the id after this returns: the callback frees it. */
   taube_password_clear_async (id, NULL, passwords_cleared_cb, id);
 }
@@ -97,9 +98,11 @@ remove_clicked_cb (GtkButton              *button,
   adw_message_dialog_format_heading (dialog, _("Remove %s?"),
                                     taube_account_get_email_address (account));
   adw_message_dialog_set_body (dialog,
-                               _("Taube forgets this account’s settings and removes its "
-                                 "password from your keyring. The mail on the server is not "
-                                 "touched."));
+                               _("Taube forgets this account’s settings, removes its password "
+                                 "from your keyring and deletes its mail from this computer. "
+                                 "Mail that exists only here, such as mail downloaded with "
+                                 "POP3 and deleted from the server, is then gone for good. The "
+                                 "mail on the server is not touched."));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
