@@ -888,6 +888,7 @@ test_german (void)
 {
   TaubeSetupAssistant *assistant = open_assistant ();
   GtkWidget *root = GTK_WIDGET (assistant);
+  TaubePreferencesWindow *preferences;
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (assistant)), ==, "Konto hinzufügen");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (root, "identity-continue"))), ==,
@@ -895,6 +896,11 @@ test_german (void)
   close_assistant (assistant);
   test_end_to_end ();
   test_nothing_found ();
+
+  preferences = open_preferences ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (preferences)), ==, "Einstellungen");
+  shot (GTK_WIDGET (preferences), "preferences");
+  gtk_window_close (GTK_WINDOW (preferences));
 }
 
 /* Narrow: the assistant still fits a phone-sized window. */

@@ -16,6 +16,15 @@
 #define DETECT_TIMEOUT_S 15
 #define DETECT_GRACE_S 3
 
+/* An empty message would leave a gap between the title and what follows. */
+static void
+set_message (TaubeSetupAssistant *self,
+             const char          *text)
+{
+  gtk_label_set_text (self->detect_message, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->detect_message), text[0] != '\0');
+}
+
 static void
 mark_last_step_done (TaubeSetupAssistant *self)
 {
@@ -48,7 +57,7 @@ progress_cb (TaubeAccountDetector  *detector,
   gtk_list_box_append (self->detect_steps, row);
   gtk_widget_set_visible (GTK_WIDGET (self->detect_steps), TRUE);
   self->last_step_row = row;
-  gtk_label_set_text (self->detect_message, message);
+  set_message (self, message);
 }
 
 static gboolean
@@ -155,7 +164,7 @@ ask_confirmation (TaubeSetupAssistant *self,
                             "to your provider:\n\nIncoming: %s\nOutgoing: %s"),
                           source, taube_setup_get_domain (self), in_line, out_line);
   gtk_label_set_text (self->detect_title, _("Please Check These Settings"));
-  gtk_label_set_text (self->detect_message, "");
+  set_message (self, "");
   gtk_label_set_text (self->confirm_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_box), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->detect_manual), TRUE);
@@ -253,7 +262,7 @@ reset_page (TaubeSetupAssistant *self)
   /* Translators: %s is a mail domain */
   title = g_strdup_printf (_("Looking up the servers for %s"), taube_setup_get_domain (self));
   gtk_label_set_text (self->detect_title, title);
-  gtk_label_set_text (self->detect_message, "");
+  set_message (self, "");
 }
 
 /**
