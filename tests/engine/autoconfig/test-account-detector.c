@@ -17,6 +17,7 @@
 #include "taube-autoconfig-parser.h"
 #include "taube-test-async.h"
 #include "taube-test-resolver.h"
+#include "taube-test-server.h"
 
 #define AUTOCONFIG_PATH "mail/config-v1.1.xml"
 #define WELL_KNOWN_PATH ".well-known/autoconfig/mail/config-v1.1.xml"
@@ -498,6 +499,42 @@ test_probe_untrusted (void)
 }
 
 static void
+test_probe_starttls_required (void)
+{
+  g_autoptr(TaubeTestResolver) resolver = taube_test_resolver_new ();
+  g_autoptr(TaubeAccountDetector) detector = new_detector (resolver, TRUE);
+  g_autoptr(TaubeTestServer) fake = taube_test_server_new ();
+  g_autoptr(GString) steps = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaubeProviderConfig) config = NULL;
+  g_autofree char *failure = NULL;
+  static const guint unused[] = { 143, 995, 110, 465 };
+
+  /* A submission server on the STARTTLS port that does not offer STARTTLS is no find,
+   * and hears nothing but EHLO. */
+  taube_test_server_send (fake, "220 fake.example ESMTP\r\n");
+  taube_test_server_expect (fake, "EHLO [127.0.0.1]");
+  taube_test_server_send (fake, "250-fake.example says hello\r\n250 AUTH PLAIN LOGIN\r\n");
+  for (guint i = 0; i < G_N_ELEMENTS (unused); i++)
+    taube_account_detector_set_probe_port (detector, unused[i], 0);
+  taube_account_detector_set_probe_port (detector, 587, taube_test_server_start (fake));
+  taube_test_resolver_add_host (resolver, "imap.example.test", "127.0.0.1");
+  taube_test_resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+
+  config = detect (detector, "alice@example.test", NULL, steps, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (taube_provider_config_get_source (config), ==,
+                   TAUBE_AUTOCONFIG_SOURCE_PROBE);
+  g_assert_cmpuint (g_list_model_get_n_items (taube_provider_config_get_incoming_servers (config)),
+                    ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (taube_provider_config_get_outgoing_servers (config)),
+                    ==, 0);
+  if (!taube_test_server_finish (fake, &failure))
+    g_error ("script: %s", failure);
+  g_assert_cmpuint (taube_test_server_get_received (fake)->len, ==, 1);
+}
+
+static void
 test_nothing_found (void)
 {
   g_autoptr(TaubeTestResolver) resolver = taube_test_resolver_new ();
@@ -555,6 +592,23 @@ test_cancel (void)
 }
 
 static void
+test_cancelled_before (void)
+{
+  g_autoptr(TaubeTestResolver) resolver = taube_test_resolver_new ();
+  g_autoptr(TaubeAccountDetector) detector = new_detector (resolver, TRUE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GString) steps = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaubeProviderConfig) config = NULL;
+
+  /* Even a database hit, which needs no network, reports the cancellation. */
+  g_cancellable_cancel (cancellable);
+  config = detect (detector, "bob@posteo.de", cancellable, steps, &error);
+  g_assert_null (config);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
 test_invalid_address (void)
 {
   g_autoptr(TaubeTestResolver) resolver = taube_test_resolver_new ();
@@ -607,9 +661,12 @@ main (int   argc,
   g_test_add_func ("/autoconfig/detector/mx", test_mx);
   g_test_add_func ("/autoconfig/detector/probe", test_probe);
   g_test_add_func ("/autoconfig/detector/probe-untrusted", test_probe_untrusted);
+  g_test_add_func ("/autoconfig/detector/probe-starttls-required",
+                   test_probe_starttls_required);
   g_test_add_func ("/autoconfig/detector/nothing-found", test_nothing_found);
   g_test_add_func ("/autoconfig/detector/time-limit", test_time_limit);
   g_test_add_func ("/autoconfig/detector/cancel", test_cancel);
+  g_test_add_func ("/autoconfig/detector/cancelled-before", test_cancelled_before);
   g_test_add_func ("/autoconfig/detector/invalid-address", test_invalid_address);
   g_test_add_func ("/autoconfig/detector/needs-confirmation", test_needs_confirmation);
 
