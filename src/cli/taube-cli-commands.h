@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 int   taube_cli_account     (int          argc,
                              char       **argv);
 char *taube_cli_json_string (const char  *text);
+int   taube_cli_sync        (int          argc,
+                             char       **argv);
 
 /* taube-cli-detect.c: `detect`, and what `account add --detect` shares with it. */
 int                  taube_cli_detect          (int                   argc,
@@ -36,5 +38,15 @@ gboolean             taube_cli_apply_detected  (TaubeAccount         *account,
 gboolean             taube_cli_verify_account  (TaubeAccount         *account,
                                                 const char           *password,
                                                 GError              **error);
+int   taube_cli_folders     (int          argc,
+                             char       **argv);
+int   taube_cli_messages    (int          argc,
+                             char       **argv);
+int   taube_cli_show        (int          argc,
+                             char       **argv);
+int   taube_cli_search      (int          argc,
+                             char       **argv);
+int   taube_cli_send        (int          argc,
+                             char       **argv);
 
 G_END_DECLS

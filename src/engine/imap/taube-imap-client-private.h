@@ -5,6 +5,7 @@
 #pragma once
 
 #include "taube-imap-client.h"
+#include "taube-imap-sequence-set.h"
 
 G_BEGIN_DECLS
 
@@ -49,5 +50,91 @@ TaubeImapResponse *_taube_imap_client_exchange_finish (TaubeImapClient    *self,
                                                        GAsyncResult       *result,
                                                        GPtrArray         **untagged,
                                                        GError            **error);
+
+/*
+ * TaubeImapExchangeHandler: what one command does with its data as it arrives, instead
+ * of collecting every untagged response (a UID FETCH of 100,000 messages must not be held
+ * in memory). Every member may be NULL. The callbacks other than drain_async run inside
+ * the parser: they must not start commands, and report failure with
+ * _taube_imap_client_exchange_error().
+ *
+ * @untagged: an untagged response while the command runs; returns whether it was the
+ *   command's own data. Unclaimed responses are also reported through the client's
+ *   signals ("exists", "expunge", "vanished", "flags-changed" …); claimed ones are not.
+ *   ALERT and BYE are always signalled.
+ * @literal_begin, @literal_chunk, @literal_end: a FETCH body literal (BODY[…], BINARY[…],
+ *   RFC822*) of message @sequence, streamed in chunks of at most
+ *   TAUBE_IMAP_PARSER_CHUNK_SIZE; @item is the FETCH item name (a section value).
+ * @sent: the command line went out; a LITERAL+ command writes its literal now.
+ * @continuation: the server sent "+"; the command writes what it waited for. Without
+ *   it, the exchange's continuation lines are sent.
+ * @drain_async/@drain_finish: called after each chunk read from the server was parsed,
+ *   before the next read and before the command finishes, so that the command can write
+ *   out what it got (to a GOutputStream) with the reading paused: memory stays bounded by
+ *   one read however fast the server sends. An error fails the command and closes the
+ *   session.
+ */
+typedef struct
+{
+  gboolean (*untagged)      (TaubeImapClient      *self,
+                             TaubeImapResponse    *response,
+                             gpointer              handler_data);
+  void     (*literal_begin) (TaubeImapClient      *self,
+                             guint64               sequence,
+                             const TaubeImapValue *item,
+                             guint64               size,
+                             gpointer              handler_data);
+  void     (*literal_chunk) (TaubeImapClient      *self,
+                             const guint8         *data,
+                             gsize                 len,
+                             gpointer              handler_data);
+  void     (*literal_end)   (TaubeImapClient      *self,
+                             gpointer              handler_data);
+  void     (*sent)          (TaubeImapClient      *self,
+                             gpointer              handler_data);
+  void     (*continuation)  (TaubeImapClient      *self,
+                             TaubeImapResponse    *response,
+                             gpointer              handler_data);
+  void     (*drain_async)   (TaubeImapClient      *self,
+                             gpointer              handler_data,
+                             GCancellable         *cancellable,
+                             GAsyncReadyCallback   callback,
+                             gpointer              user_data);
+  gboolean (*drain_finish)  (TaubeImapClient      *self,
+                             GAsyncResult         *result,
+                             GError              **error);
+} TaubeImapExchangeHandler;
+
+void               _taube_imap_client_exchange_with_handler_async (TaubeImapClient                *self,
+                                                                   const char                     *command,
+                                                                   const TaubeImapExchangeHandler *handler,
+                                                                   gpointer                        handler_data,
+                                                                   GCancellable                   *cancellable,
+                                                                   GAsyncReadyCallback             callback,
+                                                                   gpointer                        user_data);
+void               _taube_imap_client_exchange_error  (TaubeImapClient    *self,
+                                                       GError             *error);
+
+/* taube-imap-client-signals.c: the signals for unsolicited data. */
+void               _taube_imap_client_install_signals (GObjectClass       *klass);
+void               _taube_imap_client_signal_response   (TaubeImapClient    *self,
+                                                       TaubeImapResponse  *response,
+                                                       gboolean            claimed);
+
+/* taube-imap-client-args.c: what the message commands share. */
+char              *_taube_imap_client_mailbox_argument (const char          *mailbox,
+                                                        GError             **error);
+char              *_taube_imap_client_flag_list        (const char * const  *flags,
+                                                        GError             **error);
+char              *_taube_imap_client_uid_set_argument (const char          *uids,
+                                                        GError             **error);
+void               _taube_imap_client_refuse           (GTask               *task,
+                                                        GError              *error);
+TaubeImapResponse *_taube_imap_client_finish_ok        (GTask               *task,
+                                                        GAsyncResult        *result);
+TaubeImapSequenceSet *_taube_imap_client_code_set      (TaubeImapResponse   *response,
+                                                        guint                index);
+GError            *_taube_imap_client_not_supported    (TaubeImapClient     *self,
+                                                        const char          *capability);
 
 G_END_DECLS

@@ -8,10 +8,13 @@
  *
  * Reading: the server's bytes are only read while a command is outstanding. Each fill
  * feeds the incremental parser; a tagged response completes the command with its tag,
- * untagged responses are collected for the running command and emitted with the
- * "untagged" signal. Commands finish only after the whole chunk was parsed, so nothing
- * re-enters the parser. Between commands nothing is read: unsolicited EXISTS or EXPUNGE
- * arrive with the next command (IDLE would change that).
+ * untagged responses are collected for the running command, or handed one by one to its
+ * TaubeImapExchangeHandler (which also gets the FETCH body literals in chunks), and
+ * emitted with the "untagged" signal and, unless the command claimed them, the typed
+ * signals of taube-imap-client-signals.c. Commands finish only after the whole chunk was
+ * parsed (and, with a handler that drains, written out), so nothing re-enters the parser.
+ * Between commands nothing is read: unsolicited EXISTS or EXPUNGE arrive with the next
+ * command (IDLE would change that).
  *
  * One command runs at a time; a second one fails with G_IO_ERROR_PENDING. After a
  * transport or protocol error, or a BYE, the session is closed and must be connected
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "taube-imap-client-op-private.h"
 #include "taube-imap-client-private.h"
 #include "taube-imap-error.h"
 #include "taube-imap-parser.h"
@@ -50,6 +54,7 @@ struct _TaubeImapClient
   GError *reader_error;
   guint responses_after_finish;
   gboolean reading;
+  gboolean parsing;
 };
 
 G_DEFINE_FINAL_TYPE (TaubeImapClient, taube_imap_client, G_TYPE_OBJECT)
@@ -67,6 +72,18 @@ enum {
   SIGNAL_UNTAGGED,
   N_SIGNALS
 };
+
+static void taube_imap_client_literal_begin_cb (TaubeImapParser      *parser,
+                                                guint64               sequence,
+                                                const TaubeImapValue *item,
+                                                guint64               size,
+                                                gpointer              user_data);
+static void taube_imap_client_literal_chunk_cb (TaubeImapParser      *parser,
+                                                const guint8         *data,
+                                                gsize                 len,
+                                                gpointer              user_data);
+static void taube_imap_client_literal_end_cb   (TaubeImapParser      *parser,
+                                                gpointer              user_data);
 
 static guint signals[N_SIGNALS];
 
@@ -168,6 +185,8 @@ taube_imap_client_class_init (TaubeImapClientClass *klass)
   signals[SIGNAL_UNTAGGED] =
     g_signal_new ("untagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  _taube_imap_client_install_signals (object_class);
+  _taube_imap_client_install_idle_properties (object_class);
 }
 
 static void
@@ -175,6 +194,9 @@ taube_imap_client_init (TaubeImapClient *self)
 {
   static const TaubeImapParserCallbacks callbacks = {
     .response = taube_imap_client_parser_response_cb,
+    .literal_begin = taube_imap_client_literal_begin_cb,
+    .literal_chunk = taube_imap_client_literal_chunk_cb,
+    .literal_end = taube_imap_client_literal_end_cb,
   };
 
   self->parser = taube_imap_parser_new (&callbacks, self);
@@ -325,6 +347,17 @@ _taube_imap_client_knows_capabilities (TaubeImapClient *self)
   return self->capabilities != NULL;
 }
 
+/*
+ * Whether the server sent more after the response that just completed a command, in the
+ * same read: after STARTTLS or COMPRESS such bytes belong to the next layer, and the
+ * parser has taken them already.
+ */
+gboolean
+_taube_imap_client_has_pending_input (TaubeImapClient *self)
+{
+  return self->responses_after_finish > 0 || !taube_imap_parser_is_idle (self->parser);
+}
+
 /* RFC 9051 §6.2.1, §6.2.2: capabilities change with TLS and authentication. */
 void
 _taube_imap_client_forget_capabilities (TaubeImapClient *self)
@@ -339,6 +372,7 @@ _taube_imap_client_forget (TaubeImapClient *self)
   self->state = TAUBE_IMAP_CLIENT_DISCONNECTED;
   taube_imap_parser_reset (self->parser);
   g_clear_pointer (&self->capabilities, g_hash_table_unref);
+  _taube_imap_client_session_reset (self);
 }
 
 static void
@@ -442,7 +476,9 @@ typedef struct
   char *secret;
   GPtrArray *continuations; /* line, secret, line, secret … sent one pair per "+" */
   guint next_continuation;
-  GPtrArray *untagged;
+  GPtrArray *untagged;       /* NULL with a handler */
+  const TaubeImapExchangeHandler *handler;
+  gpointer handler_data;
   TaubeImapResponse *done;
   gboolean starttls;
   gboolean logout;
@@ -472,6 +508,14 @@ command_free (Command *command)
 }
 
 static void reader_start (TaubeImapClient *self);
+static void drain_or_go_on (TaubeImapClient *self);
+static void exchange_start (TaubeImapClient     *self,
+                            Command             *command,
+                            const char          *command_line,
+                            const char          *secret,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data);
 
 /* Fails the exchange @task if it has not finished yet, and closes the session. */
 static void
@@ -536,13 +580,19 @@ taube_imap_client_continuation_cb (GObject      *object,
 }
 
 static void
-send_continuation (TaubeImapClient *self,
-                   GTask           *task)
+send_continuation (TaubeImapClient   *self,
+                   GTask             *task,
+                   TaubeImapResponse *response)
 {
   Command *command = g_task_get_task_data (task);
   const char *line;
   const char *secret;
 
+  if (command->handler != NULL && command->handler->continuation != NULL)
+    {
+      command->handler->continuation (self, response, command->handler_data);
+      return;
+    }
   if (command->continuations == NULL
       || command->next_continuation >= command->continuations->len)
     {
@@ -574,6 +624,7 @@ handle_untagged (TaubeImapClient   *self,
 {
   Command *command = self->current != NULL ? g_task_get_task_data (self->current) : NULL;
   TaubeImapStatus status = taube_imap_response_get_status (response);
+  gboolean claimed = FALSE;
 
   if (taube_imap_response_is_keyword (response, "CAPABILITY"))
     update_capabilities (self, taube_imap_response_get_data (response), 0);
@@ -587,8 +638,12 @@ handle_untagged (TaubeImapClient   *self,
         finish_current (self, response);
       return;
     }
-  if (command != NULL)
+  if (command != NULL && command->handler != NULL)
+    claimed = command->handler->untagged != NULL
+              && command->handler->untagged (self, response, command->handler_data);
+  else if (command != NULL)
     g_ptr_array_add (command->untagged, taube_imap_response_ref (response));
+  _taube_imap_client_signal_response (self, response, claimed);
   /* RFC 9051 §7.1.5: BYE is part of LOGOUT; anywhere else the server is leaving. */
   if (status == TAUBE_IMAP_STATUS_BYE && (command == NULL || !command->logout)
       && self->reader_error == NULL)
@@ -617,6 +672,9 @@ taube_imap_client_parser_response_cb (TaubeImapParser   *parser,
       g_signal_emit (self, signals[SIGNAL_UNTAGGED], 0, response);
       break;
     case TAUBE_IMAP_RESPONSE_TAGGED:
+      /* RFC 9051 §7.1: an ALERT may come in a tagged response too. */
+      if (g_strcmp0 (taube_imap_response_get_code_name (response), "ALERT") == 0)
+        _taube_imap_client_signal_response (self, response, TRUE);
       if (command != NULL && g_strcmp0 (command->tag, taube_imap_response_get_tag (response)) == 0)
         finish_current (self, response);
       else if (self->reader_error == NULL)
@@ -625,12 +683,87 @@ taube_imap_client_parser_response_cb (TaubeImapParser   *parser,
     case TAUBE_IMAP_RESPONSE_CONTINUATION:
     default:
       if (command != NULL && command->tag != NULL)
-        send_continuation (self, self->current);
+        send_continuation (self, self->current, response);
       else if (self->reader_error == NULL)
         self->reader_error = _taube_imap_client_protocol_error (self,
                                                                 "unexpected continuation");
       break;
     }
+}
+
+/* The handler of the command whose data is being parsed, or NULL. */
+static Command *
+handled_command (TaubeImapClient *self)
+{
+  Command *command;
+
+  if (self->current == NULL)
+    return NULL;
+  command = g_task_get_task_data (self->current);
+  return command->handler != NULL ? command : NULL;
+}
+
+static void
+taube_imap_client_literal_begin_cb (TaubeImapParser      *parser,
+                                    guint64               sequence,
+                                    const TaubeImapValue *item,
+                                    guint64               size,
+                                    gpointer              user_data)
+{
+  TaubeImapClient *self = user_data;
+  Command *command = handled_command (self);
+
+  if (command != NULL && command->handler->literal_begin != NULL)
+    command->handler->literal_begin (self, sequence, item, size, command->handler_data);
+}
+
+static void
+taube_imap_client_literal_chunk_cb (TaubeImapParser *parser,
+                                    const guint8    *data,
+                                    gsize            len,
+                                    gpointer         user_data)
+{
+  TaubeImapClient *self = user_data;
+  Command *command = handled_command (self);
+
+  if (command != NULL && command->handler->literal_chunk != NULL)
+    command->handler->literal_chunk (self, data, len, command->handler_data);
+}
+
+static void
+taube_imap_client_literal_end_cb (TaubeImapParser *parser,
+                                  gpointer         user_data)
+{
+  TaubeImapClient *self = user_data;
+  Command *command = handled_command (self);
+
+  if (command != NULL && command->handler->literal_end != NULL)
+    command->handler->literal_end (self, command->handler_data);
+}
+
+/*
+ * Fails the running exchange with @error (taken) and closes the session. Inside a
+ * handler's parser callbacks, the exchange fails once the chunk is parsed; the first
+ * error wins.
+ */
+void
+_taube_imap_client_exchange_error (TaubeImapClient *self,
+                                   GError          *error)
+{
+  if (self->parsing)
+    {
+      if (self->reader_error == NULL)
+        self->reader_error = error;
+      else
+        g_error_free (error);
+      return;
+    }
+  if (self->current != NULL)
+    exchange_fail (self, self->current, error);
+  else if (self->finished != NULL)
+    exchange_fail (self, self->finished, error);
+  else
+    g_error_free (error);
 }
 
 /* Returns the command that got its tagged response in the last chunk. */
@@ -660,6 +793,55 @@ complete_finished (TaubeImapClient *self)
 }
 
 static void
+go_on (TaubeImapClient *self)
+{
+  if (self->finished != NULL)
+    complete_finished (self);
+  if (self->current != NULL)
+    reader_start (self);
+}
+
+static void
+taube_imap_client_drain_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
+  Command *command = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  /* The exchange may have failed meanwhile (a write of the command's own). */
+  if (task != self->current && task != self->finished)
+    {
+      command->handler->drain_finish (self, result, NULL);
+      return;
+    }
+  if (!command->handler->drain_finish (self, result, &error))
+    {
+      exchange_fail (self, task, error);
+      return;
+    }
+  go_on (self);
+}
+
+/* Lets the command's handler write out what the last chunk gave it, then reads on. */
+static void
+drain_or_go_on (TaubeImapClient *self)
+{
+  GTask *task = self->finished != NULL ? self->finished : self->current;
+  Command *command = task != NULL ? g_task_get_task_data (task) : NULL;
+
+  if (command == NULL || command->handler == NULL || command->handler->drain_async == NULL)
+    {
+      go_on (self);
+      return;
+    }
+  command->handler->drain_async (self, command->handler_data, g_task_get_cancellable (task),
+                                 taube_imap_client_drain_cb, g_object_ref (task));
+}
+
+static void
 taube_imap_client_fill_cb (GObject      *object,
                            GAsyncResult *result,
                            gpointer      user_data)
@@ -668,6 +850,7 @@ taube_imap_client_fill_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const guint8 *data;
   gsize len;
+  gboolean fed;
 
   self->reading = FALSE;
   if (!taube_connection_fill_finish (self->connection, result, &error))
@@ -678,7 +861,10 @@ taube_imap_client_fill_cb (GObject      *object,
     }
   data = taube_connection_peek (self->connection, &len);
   self->responses_after_finish = 0;
-  if (!taube_imap_parser_feed (self->parser, data, len, &error))
+  self->parsing = TRUE;
+  fed = taube_imap_parser_feed (self->parser, data, len, &error);
+  self->parsing = FALSE;
+  if (!fed)
     {
       g_debug ("Parser: %s", error->message);
       g_clear_error (&self->reader_error);
@@ -701,10 +887,7 @@ taube_imap_client_fill_cb (GObject      *object,
       g_clear_error (&self->reader_error);
       return;
     }
-  if (self->finished != NULL)
-    complete_finished (self);
-  if (self->current != NULL)
-    reader_start (self);
+  drain_or_go_on (self);
 }
 
 static void
@@ -724,6 +907,7 @@ taube_imap_client_write_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   TaubeImapClient *self = g_task_get_source_object (task);
+  Command *command;
   GError *error = NULL;
 
   if (!taube_connection_write_finish (TAUBE_CONNECTION (object), result, &error))
@@ -739,6 +923,12 @@ taube_imap_client_write_cb (GObject      *object,
       exchange_fail (self, task, error);
       return;
     }
+  if (task != self->current)
+    return;
+  command = g_task_get_task_data (task);
+  if (command->handler != NULL && command->handler->sent != NULL)
+    command->handler->sent (self, command->handler_data);
+  /* The handler may have failed the exchange. */
   if (task == self->current)
     reader_start (self);
 }
@@ -759,15 +949,51 @@ _taube_imap_client_exchange_async (TaubeImapClient     *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   Command *command = g_new0 (Command, 1);
+
+  command->untagged = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) taube_imap_response_unref);
+  command->continuations = continuations;
+  exchange_start (self, command, command_line, secret, cancellable, callback, user_data);
+}
+
+/*
+ * Like _taube_imap_client_exchange_async() without a secret or continuation lines, but
+ * every untagged response, body literal and continuation request goes to @handler (with
+ * @handler_data, which must live until the exchange finishes) as it arrives. Finish with
+ * _taube_imap_client_exchange_finish(), which then gives no untagged responses.
+ */
+void
+_taube_imap_client_exchange_with_handler_async (TaubeImapClient                *self,
+                                                const char                     *command_line,
+                                                const TaubeImapExchangeHandler *handler,
+                                                gpointer                        handler_data,
+                                                GCancellable                   *cancellable,
+                                                GAsyncReadyCallback             callback,
+                                                gpointer                        user_data)
+{
+  Command *command = g_new0 (Command, 1);
+
+  g_assert (command_line != NULL && handler != NULL);
+  command->handler = handler;
+  command->handler_data = handler_data;
+  exchange_start (self, command, command_line, NULL, cancellable, callback, user_data);
+}
+
+static void
+exchange_start (TaubeImapClient     *self,
+                Command             *command,
+                const char          *command_line,
+                const char          *secret,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_assert (self->current == NULL && self->finished == NULL);
   g_task_set_source_tag (task, _taube_imap_client_exchange_async);
   g_task_set_task_data (task, command, (GDestroyNotify) command_free);
-  command->untagged = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) taube_imap_response_unref);
-  command->continuations = continuations;
   self->current = task;  /* owned until it finishes */
 
   if (command_line == NULL)
@@ -799,7 +1025,8 @@ _taube_imap_client_exchange_finish (TaubeImapClient  *self,
     {
       Command *command = g_task_get_task_data (G_TASK (result));
 
-      *untagged = response != NULL ? g_ptr_array_ref (command->untagged) : NULL;
+      *untagged = response != NULL && command->untagged != NULL
+                  ? g_ptr_array_ref (command->untagged) : NULL;
     }
   return response;
 }

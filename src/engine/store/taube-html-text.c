@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "taube-html-text.h"
 #include "taube-store-private.h"
 
 static const char *const hidden_elements[] = { "script", "style", "head", "title", NULL };
@@ -196,4 +197,20 @@ _taube_html_to_text (const char *html,
         }
     }
   return g_strstrip (g_string_free (g_steal_pointer (&out), FALSE));
+}
+
+/**
+ * taube_html_to_text:
+ * @html: UTF-8 HTML
+ * @max_bytes: stop once the text is this long
+ *
+ * The public name of _taube_html_to_text(), for readers outside the store (taube-cli show).
+ *
+ * Returns: (transfer full): the text of @html
+ */
+char *
+taube_html_to_text (const char *html,
+                    gsize       max_bytes)
+{
+  return _taube_html_to_text (html, max_bytes);
 }
