@@ -517,7 +517,8 @@ static void
 start_time_limit (TaubeAccountDetector *self,
                   DetectOp             *op)
 {
-  op->timer = g_timeout_source_new_seconds (self->timeout);
+  /* Not _seconds (): its one-second granularity could end a 2 s limit after 1.1 s. */
+  op->timer = g_timeout_source_new (self->timeout * 1000);
   g_source_set_callback (op->timer, time_limit_cb, op, NULL);
   g_source_set_static_name (op->timer, "[taube] detection time limit");
   g_source_attach (op->timer, g_main_context_get_thread_default ());
