@@ -337,3 +337,93 @@ taube_sync_service_sync_finish (TaubeSyncService  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* -- Downloading one whole message ------------------------------------------------------ */
+
+static void
+download_message_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* The lock (the task data) is released when the task goes. */
+  if (!taube_pop3_sync_run_finish (TAUBE_POP3_SYNC (object), result, NULL, &error))
+    {
+      g_task_return_error (task, taube_sync_error_wrap (error));
+      g_error_free (error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * taube_sync_service_download_message_async:
+ * @self: a #TaubeSyncService
+ * @account_id: a POP3 account
+ * @message_id: a message of its inbox stored with its header only (over the size limit)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the message is stored whole, or that failed
+ * @user_data: data for @callback
+ *
+ * "Download the full message", holding the account's sync lock like a sync; see
+ * taube_pop3_sync_fetch_message_async().
+ */
+void
+taube_sync_service_download_message_async (TaubeSyncService    *self,
+                                           const char          *account_id,
+                                           gint64               message_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(TaubePop3Sync) sync = NULL;
+  TaubeSyncLock *lock;
+  TaubeAccount *account;
+  GError *error = NULL;
+
+  g_return_if_fail (TAUBE_IS_SYNC_SERVICE (self));
+  g_return_if_fail (account_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, taube_sync_service_download_message_async);
+  account = taube_account_manager_lookup (self->accounts, account_id);
+  if (account == NULL || taube_account_get_protocol (account) != TAUBE_PROTOCOL_POP3)
+    {
+      g_task_return_new_error (task, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NOT_SUPPORTED,
+                               /* Translators: %s is an account id */
+                               _("“%s” is not a POP3 account."), account_id);
+      return;
+    }
+  lock = taube_sync_lock_acquire (taube_store_get_directory (self->store), account_id, &error);
+  if (lock == NULL)
+    {
+      g_task_return_error (task, taube_sync_error_wrap (error));
+      g_error_free (error);
+      return;
+    }
+  g_task_set_task_data (task, lock, (GDestroyNotify) taube_sync_lock_release);
+  sync = taube_pop3_sync_new (account, self->store);
+  taube_pop3_sync_fetch_message_async (sync, message_id, cancellable, download_message_cb,
+                                       g_steal_pointer (&task));
+}
+
+/**
+ * taube_sync_service_download_message_finish:
+ * @self: a #TaubeSyncService
+ * @result: the result passed to the callback
+ * @error: return location for a #GError, in %TAUBE_SYNC_ERROR
+ *
+ * Returns: %TRUE once the whole message is stored
+ */
+gboolean
+taube_sync_service_download_message_finish (TaubeSyncService  *self,
+                                            GAsyncResult      *result,
+                                            GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

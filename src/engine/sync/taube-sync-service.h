@@ -55,5 +55,14 @@ void              taube_sync_service_sync_async   (TaubeSyncService     *self,
 GPtrArray        *taube_sync_service_sync_finish  (TaubeSyncService     *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+void              taube_sync_service_download_message_async  (TaubeSyncService     *self,
+                                                              const char           *account_id,
+                                                              gint64                message_id,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+gboolean          taube_sync_service_download_message_finish (TaubeSyncService     *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
 
 G_END_DECLS

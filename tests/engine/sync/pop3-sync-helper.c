@@ -11,13 +11,10 @@
  * environment makes it kill itself at that point. Prints "new N partial N deleted N" on
  * stdout and exits 0, or prints "error CODE: MESSAGE" (CODE a TaubeSyncError) on stderr
  * and exits 1. "fetch" downloads the whole of a message stored with its header only
- * (taube_pop3_sync_fetch_message_async), holding the account's sync lock as the service
- * would.
+ * (taube_sync_service_download_message_async) and prints "downloaded".
  */
 #include <stdlib.h>
 
-#include "taube-pop3-sync.h"
-#include "taube-sync-lock.h"
 #include "taube-sync-service.h"
 
 static void
@@ -39,41 +36,22 @@ wait_for (GAsyncResult **slot)
 }
 
 static int
-report (TaubePop3SyncStats *stats,
-        const GError       *error)
+fetch (TaubeSyncService *service,
+       const char       *account_id,
+       gint64            message_id)
 {
-  if (error != NULL)
-    {
-      g_autoptr(GError) wrapped = taube_sync_error_wrap (error);
-
-      g_printerr ("error %d: %s\n", wrapped->code, wrapped->message);
-      return 1;
-    }
-  g_print ("new %u partial %u deleted %u\n", stats->n_new, stats->n_partial, stats->n_deleted);
-  return 0;
-}
-
-static int
-fetch (TaubeAccountManager *accounts,
-       TaubeStore          *store,
-       const char          *account_id,
-       gint64               message_id)
-{
-  TaubeAccount *account = taube_account_manager_lookup (accounts, account_id);
-  g_autoptr(TaubePop3Sync) sync = NULL;
-  g_autoptr(TaubeSyncLock) lock = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  TaubePop3SyncStats stats = { 0 };
 
-  g_assert_nonnull (account);
-  lock = taube_sync_lock_acquire (taube_store_get_directory (store), account_id, &error);
-  if (lock == NULL)
-    return report (NULL, error);
-  sync = taube_pop3_sync_new (account, store);
-  taube_pop3_sync_fetch_message_async (sync, message_id, NULL, done_cb, &result);
-  taube_pop3_sync_run_finish (sync, wait_for (&result), &stats, &error);
-  return report (&stats, error);
+  taube_sync_service_download_message_async (service, account_id, message_id, NULL, done_cb,
+                                             &result);
+  if (!taube_sync_service_download_message_finish (service, wait_for (&result), &error))
+    {
+      g_printerr ("error %d: %s\n", error->code, error->message);
+      return 1;
+    }
+  g_print ("downloaded\n");
+  return 0;
 }
 
 int
@@ -96,9 +74,9 @@ main (int   argc,
   if (!taube_account_manager_load (accounts, &error)
       || (store = taube_store_new_sync (NULL, NULL, &error)) == NULL)
     g_error ("%s", error->message);
-  if (argc == 4)
-    return fetch (accounts, store, argv[1], g_ascii_strtoll (argv[3], NULL, 10));
   service = taube_sync_service_new (accounts, store);
+  if (argc == 4)
+    return fetch (service, argv[1], g_ascii_strtoll (argv[3], NULL, 10));
   if (argc == 3)
     taube_sync_service_set_now (service, g_ascii_strtoll (argv[2], NULL, 10));
 

@@ -678,9 +678,14 @@ test_size_limit (void)
   assert_server_has (messages + 1, 1);
 
   /* "Download the full message": now it is whole here, so the policy lets it go there. */
-  helper_ok (0, taube_message_get_id (big), "new 1 partial 0 deleted 1\n");
+  helper_ok (0, taube_message_get_id (big), "downloaded\n");
   assert_stored_exactly (messages, 2);
   assert_server_has (NULL, 0);
+  g_clear_object (&big);
+  g_clear_object (&copies);
+  copies = taube_store_lookup_message_id (store, "msg-21@example.test", NULL);
+  big = g_list_model_get_item (copies, 0);
+  g_assert_true (taube_message_get_has_body (big));
   clear_messages (messages, 2);
 }
 
