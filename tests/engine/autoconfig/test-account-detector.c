@@ -570,7 +570,10 @@ test_time_limit (void)
   g_object_set (detector, "timeout", 2, NULL);
   assert_not_found (detector, "alice@example.test", NULL);
   elapsed = g_get_monotonic_time () - start;
-  g_assert_cmpint (elapsed, >=, 1900 * 1000);
+  /* The steps' own network timeouts are cut to what is left of the limit, and the socket
+   * timeout counts whole seconds, so the last probe may give up a little before the limit
+   * itself fires: check that the detection waited on the silent DNS, not the exact end. */
+  g_assert_cmpint (elapsed, >=, 1000 * 1000);
   g_assert_cmpint (elapsed, <, 4 * G_USEC_PER_SEC);
 }
 
