@@ -573,6 +573,18 @@ test_nothing_found (void)
   set_text (root, "name-row", "Nobody");
   set_text (root, "address-row", "nobody@nothing.invalid");
   set_text (root, "password-row", "secret");
+
+  /* Cancel goes back to the first page at once, with what was typed kept. */
+  click (root, "identity-continue");
+  g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "detect");
+  click (root, "detect-cancel");
+  g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "identity");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (root, "address-row"))), ==,
+                   "nobody@nothing.invalid");
+  taube_test_run_briefly (500);
+  g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "identity");
+
+  started = g_get_monotonic_time ();
   click (root, "identity-continue");
   g_assert_cmpstr (taube_setup_assistant_get_page (assistant), ==, "detect");
   /* The detector reports its steps as they start. */
