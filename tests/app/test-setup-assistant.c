@@ -664,6 +664,18 @@ test_manual_custom_port (void)
                 NULL);
   g_assert_false (allow_plaintext);
 
+  /* A port nothing listens on: the failure says so, and leads back to the settings. */
+  gtk_spin_button_set_value (in_port, 1);
+  g_signal_emit_by_name (find (root, "manual-continue"), "clicked");
+  wait_for_verify_end (assistant);
+  g_assert_cmpstr (label_text (root, "verify-title"), ==, _("No Connection to the Server"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (root, "fix-button"))), ==,
+                   _("C_hange Settings"));
+  shot (root, "setup-5-no-connection");
+  click (root, "fix-button");
+  wait_for_page (assistant, "manual", 1000);
+  g_assert_null (account_with_address (address));
+
   /* POP3 on the rig's STARTTLS ports, typed in. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (find (root, "protocol-combo")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (in_security), 1);
