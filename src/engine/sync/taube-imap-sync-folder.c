@@ -8,8 +8,11 @@
  *     changed since our HIGHESTMODSEQ, in the SELECT's own answer.
  *  2. A new UIDVALIDITY empties the folder in the store (set_folder_state does that), and it
  *     is filled again as new.
- *  3. Without QRESYNC, flags and expunges are found by comparison: UID FETCH lo:hi (FLAGS)
- *     one window of UIDs at a time against the same window read from the store.
+ *  3. With CONDSTORE but not QRESYNC: UID FETCH 1:n (FLAGS) (CHANGEDSINCE m) for flags, and
+ *     UID SEARCH (ESEARCH's compact set) for the UIDs still there, compared with the store
+ *     a window at a time. With neither, flags and expunges are found by comparison:
+ *     UID FETCH lo:hi (FLAGS) one window of UIDs at a time against the same window read
+ *     from the store.
  *  4. New messages, newest first, a window of UIDs per UID FETCH (flags, date, size and the
  *     list's header fields) and per store transaction;
  *     the next FETCH runs while the store writes the last window, with at most two windows
@@ -510,6 +513,108 @@ compare_step (GTask *task)
                                    taube_imap_sync_folder_compare_cb, task);
 }
 
+/* -- 3b. With CONDSTORE only: CHANGEDSINCE for flags, UID SEARCH for expunges ------------ */
+
+static void
+taube_imap_sync_folder_changed_cb (const TaubeImapFetchedMessage *fetched,
+                                   gpointer                       user_data)
+{
+  FolderJob *job = user_data;
+  TaubeStoreUidState state = {
+    .uid = fetched->uid,
+    .flags = taube_message_flags_from_imap ((const char *const *) fetched->flags, NULL),
+    .modseq = fetched->modseq,
+  };
+
+  if (state.uid != 0 && fetched->flags != NULL)
+    g_array_append_val (job->changed, state);
+}
+
+/* Stored UIDs the server's set lacks were expunged; the store is read a window at a time. */
+static gboolean
+find_expunged (TaubeImapSync               *self,
+               FolderJob                   *job,
+               const TaubeImapSequenceSet  *existing,
+               GError                     **error)
+{
+  for (guint64 first = 1; first < job->compare_end; first += self->window)
+    {
+      guint32 last = (guint32) MIN (first + self->window - 1, (guint64) job->compare_end - 1);
+      g_autoptr(GArray) stored = taube_store_list_uids (self->store, job->folder_id,
+                                                        (guint32) first, last, error);
+
+      if (stored == NULL)
+        return FALSE;
+      for (guint i = 0; i < stored->len; i++)
+        {
+          guint32 uid = g_array_index (stored, TaubeStoreUidState, i).uid;
+
+          if (existing == NULL || !taube_imap_sequence_set_contains (existing, uid))
+            g_array_append_val (job->vanished, uid);
+        }
+    }
+  return TRUE;
+}
+
+static void
+taube_imap_sync_folder_search_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  TaubeImapSync *self = g_task_get_source_object (task);
+  FolderJob *job = g_task_get_task_data (task);
+  g_autoptr(TaubeImapSequenceSet) existing = NULL;
+  GError *error = NULL;
+
+  existing = taube_imap_client_search_finish (TAUBE_IMAP_CLIENT (object), result, &error);
+  if (error != NULL || !find_expunged (self, job, existing, &error))
+    {
+      folder_fail (task, error);
+      return;
+    }
+  write_changes (task, job->changed, job->vanished);
+  plan_new (task);
+}
+
+static void
+taube_imap_sync_folder_changedsince_cb (GObject      *object,
+                                        GAsyncResult *result,
+                                        gpointer      user_data)
+{
+  GTask *task = user_data;
+  TaubeImapSync *self = g_task_get_source_object (task);
+  FolderJob *job = g_task_get_task_data (task);
+  g_autofree char *criteria = g_strdup_printf ("UID 1:%u", job->compare_end - 1);
+  GError *error = NULL;
+
+  if (!taube_imap_client_fetch_finish (TAUBE_IMAP_CLIENT (object), result, NULL, &error))
+    {
+      folder_fail (task, error);
+      return;
+    }
+  /* With ESEARCH the answer is a compact set, whatever the folder's size. */
+  taube_imap_client_search_async (self->client, criteria, g_task_get_cancellable (task),
+                                  taube_imap_sync_folder_search_cb, task);
+}
+
+static void
+sync_changed_since (GTask *task)
+{
+  TaubeImapSync *self = g_task_get_source_object (task);
+  FolderJob *job = g_task_get_task_data (task);
+  g_autofree char *uids = g_strdup_printf ("1:%u", job->compare_end - 1);
+  TaubeImapFetchRequest request = {
+    .uids = uids,
+    .items = TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_MODSEQ,
+    .changed_since = taube_folder_get_highestmodseq (job->folder),
+  };
+
+  taube_imap_client_fetch_async (self->client, &request, taube_imap_sync_folder_changed_cb, NULL,
+                                 job, g_task_get_cancellable (task),
+                                 taube_imap_sync_folder_changedsince_cb, task);
+}
+
 /* -- 1. and 2. SELECT ------------------------------------------------------------------- */
 
 static void
@@ -647,7 +752,12 @@ taube_imap_sync_folder_select_cb (GObject      *object,
     }
   job->compare_last = 0;
   job->compare_end = taube_folder_get_uidnext (job->folder);
-  compare_step (task);
+  if (job->compare_end <= 1)
+    plan_new (task);
+  else if (self->condstore && taube_folder_get_highestmodseq (job->folder) != 0)
+    sync_changed_since (task);
+  else
+    compare_step (task);
 }
 
 static char *

@@ -20,6 +20,7 @@ struct _TaubeImapSync
   char *account_id;
   TaubeImapClient *client;
   gboolean use_qresync;
+  gboolean use_condstore;
   /* Set by taube_imap_sync_prepare_async() from what the server offers. */
   gboolean qresync;
   gboolean condstore;

@@ -38,6 +38,7 @@ static void
 taube_imap_sync_init (TaubeImapSync *self)
 {
   self->use_qresync = TRUE;
+  self->use_condstore = TRUE;
   self->window = DEFAULT_WINDOW;
 }
 
@@ -78,8 +79,8 @@ taube_imap_sync_get_client (TaubeImapSync *self)
 /**
  * taube_imap_sync_set_use_qresync:
  * @self: a #TaubeImapSync
- * @use_qresync: %FALSE to ignore QRESYNC and CONDSTORE and compare flags UID by UID, as
- *   with a server that offers neither (tests use it)
+ * @use_qresync: %FALSE to ignore QRESYNC, as with a server that does not offer it (tests
+ *   use it); see taube_imap_sync_set_use_condstore()
  *
  * Takes effect at the next taube_imap_sync_prepare_async().
  */
@@ -90,6 +91,24 @@ taube_imap_sync_set_use_qresync (TaubeImapSync *self,
   g_return_if_fail (TAUBE_IS_IMAP_SYNC (self));
 
   self->use_qresync = use_qresync;
+}
+
+/**
+ * taube_imap_sync_set_use_condstore:
+ * @self: a #TaubeImapSync
+ * @use_condstore: %FALSE to ignore CONDSTORE (when QRESYNC is not used either)
+ *
+ * With taube_imap_sync_set_use_qresync (self, FALSE) and CONDSTORE, flag changes come with
+ * CHANGEDSINCE and expunges from UID SEARCH; without either, by comparison. Takes effect at
+ * the next taube_imap_sync_prepare_async().
+ */
+void
+taube_imap_sync_set_use_condstore (TaubeImapSync *self,
+                                   gboolean       use_condstore)
+{
+  g_return_if_fail (TAUBE_IS_IMAP_SYNC (self));
+
+  self->use_condstore = use_condstore;
 }
 
 /**
@@ -223,7 +242,8 @@ taube_imap_sync_prepare_async (TaubeImapSync       *self,
   self->qresync = self->condstore = FALSE;
   if (self->use_qresync && taube_imap_client_has_capability (self->client, "QRESYNC"))
     command = "ENABLE QRESYNC";
-  else if (self->use_qresync && taube_imap_client_has_capability (self->client, "CONDSTORE"))
+  else if (self->use_condstore
+           && taube_imap_client_has_capability (self->client, "CONDSTORE"))
     command = "ENABLE CONDSTORE";
   if (command == NULL || !taube_imap_client_has_capability (self->client, "ENABLE"))
     {

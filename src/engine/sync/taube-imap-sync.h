@@ -40,6 +40,8 @@ TaubeImapSync   *taube_imap_sync_new                 (TaubeStore          *store
 TaubeImapClient *taube_imap_sync_get_client          (TaubeImapSync       *self);
 void             taube_imap_sync_set_use_qresync     (TaubeImapSync       *self,
                                                       gboolean             use_qresync);
+void             taube_imap_sync_set_use_condstore   (TaubeImapSync       *self,
+                                                      gboolean             use_condstore);
 void             taube_imap_sync_set_window          (TaubeImapSync       *self,
                                                       guint                window);
 const TaubeImapSyncStats *taube_imap_sync_get_stats  (TaubeImapSync       *self);

@@ -109,13 +109,24 @@ test_initial (Fixture       *fixture,
   g_assert_true (client_sent ("UID FETCH 1:3 "));
 }
 
-/* Changes by another client reach the store; with QRESYNC they come with the SELECT. */
+typedef enum
+{
+  WITH_QRESYNC,
+  WITH_CONDSTORE,
+  BY_COMPARISON,
+} Mode;
+
+/* Changes by another client reach the store; with QRESYNC they come with the SELECT, with
+ * CONDSTORE from CHANGEDSINCE and UID SEARCH, else by comparing flags window by window. */
 static void
-check_incremental (Fixture  *fixture,
-                   gboolean  qresync)
+check_incremental (Fixture *fixture,
+                   Mode     mode)
 {
   g_autoptr(TaubeImapClient) other = sync_test_alice ();
-  const char *mailbox = qresync ? "Incremental" : "Compared";
+  static const char *const mailboxes[] = { "Incremental", "Condstore", "Compared" };
+  const char *mailbox = mailboxes[mode];
+  gboolean qresync = mode == WITH_QRESYNC;
+  g_autofree char *fresh_subject = g_strdup_printf ("%s-new", mailbox);
   g_autofree char *create = g_strdup_printf ("CREATE \"%s\"", mailbox);
   g_autofree char *select = g_strdup_printf ("SELECT \"%s\"", mailbox);
   g_autoptr(TaubeFolder) folder = NULL;
@@ -125,6 +136,7 @@ check_incremental (Fixture  *fixture,
   gint64 folder_id;
 
   taube_imap_sync_set_use_qresync (fixture->sync, qresync);
+  taube_imap_sync_set_use_condstore (fixture->sync, mode == WITH_CONDSTORE);
   sync_test_command (other, create);
   for (guint i = 1; i <= 4; i++)
     {
@@ -141,11 +153,13 @@ check_incremental (Fixture  *fixture,
   sync_test_command (other, "UID STORE 1 +FLAGS.SILENT (\\Flagged \\Seen)");
   sync_test_command (other, "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
   sync_test_command (other, "UID EXPUNGE 2");
-  sync_test_save (mailbox, qresync ? "Incremental-new" : "Compared-new", NULL);
+  sync_test_save (mailbox, fresh_subject, NULL);
   g_string_truncate (capture.text, 0);
   sync_ok (fixture);
 
   g_assert_true (client_sent ("QRESYNC (") == qresync);
+  g_assert_true (client_sent ("CHANGEDSINCE") == (mode == WITH_CONDSTORE));
+  g_assert_true (client_sent ("(UID FLAGS)") == (mode == BY_COMPARISON));
   g_clear_object (&folder);
   folder = sync_test_find_folder (fixture->store, mailbox);
   g_assert_cmpuint (taube_folder_get_total (folder), ==, 4);
@@ -159,8 +173,7 @@ check_incremental (Fixture  *fixture,
   g_assert_null (gone);
   fresh = taube_store_lookup_uid (fixture->store, folder_id, 5, NULL);
   g_assert_nonnull (fresh);
-  g_assert_cmpstr (taube_message_get_subject (fresh), ==,
-                   qresync ? "Incremental-new" : "Compared-new");
+  g_assert_cmpstr (taube_message_get_subject (fresh), ==, fresh_subject);
   /* Only the new UID was fetched with its envelope. */
   g_assert_true (client_sent ("UID FETCH 5:5 "));
 }
@@ -169,14 +182,21 @@ static void
 test_incremental_qresync (Fixture       *fixture,
                           gconstpointer  data)
 {
-  check_incremental (fixture, TRUE);
+  check_incremental (fixture, WITH_QRESYNC);
+}
+
+static void
+test_incremental_condstore (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  check_incremental (fixture, WITH_CONDSTORE);
 }
 
 static void
 test_incremental_compare (Fixture       *fixture,
                           gconstpointer  data)
 {
-  check_incremental (fixture, FALSE);
+  check_incremental (fixture, BY_COMPARISON);
 }
 
 /* A mailbox deleted and created again has a new UIDVALIDITY: the old cache is dropped. */
@@ -336,6 +356,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/imap-sync/initial", test_initial);
   ADD ("/imap-sync/incremental-qresync", test_incremental_qresync);
+  ADD ("/imap-sync/incremental-condstore", test_incremental_condstore);
   ADD ("/imap-sync/incremental-compare", test_incremental_compare);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
   ADD ("/imap-sync/folders", test_folders);
