@@ -447,6 +447,21 @@ test_send (Fixture       *fixture,
   }
 }
 
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  /* Closed when @socket goes: nothing listens there afterwards. */
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
 /* The file in alice's Maildir folder @folder ("" for INBOX) whose Message-ID is @id. */
 static char *
 find_in_folder (const char *folder,
@@ -497,6 +512,76 @@ test_send_imap (Fixture       *fixture,
   g_assert_cmpuint (list_outbox (fixture)->len, ==, 0);
 }
 
+static guint
+count_delivered (const char *user,
+                 const char *id)
+{
+  g_autofree char *needle = g_strdup_printf ("Message-Id: <%s>", id);
+  g_autofree char *local = g_strndup (user, strcspn (user, "@"));
+  const char *subdirs[] = { "new", "cur" };
+  guint n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *path = g_build_filename (taube_test_rig_env ("TAUBE_RIG_MAIL_DIR"),
+                                                "example.test", local, "Maildir", subdirs[i],
+                                                NULL);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *file = g_build_filename (path, name, NULL);
+          g_autofree char *contents = NULL;
+
+          if (g_file_get_contents (file, &contents, NULL, NULL) && strstr (contents, needle))
+            n++;
+        }
+    }
+  return n;
+}
+
+/* Sent, but the IMAP server for the copy is unreachable: the message is not sent again, the
+ * row waits (state sent) and the copy is saved once the server is back. */
+static void
+test_copy_retried (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GMimeMessage) message = build_message ("copy", taube_test_rig_env ("TAUBE_RIG_USER2"),
+                                                   NULL, TRUE);
+  const char *id = g_mime_message_get_message_id (message);
+  g_autoptr(GBytes) delivered = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *copy = NULL;
+  TaubeOutboxEntry *entry;
+  const char *warning;
+  gint64 outbox_id;
+
+  g_object_set (fixture->account, "protocol", TAUBE_PROTOCOL_IMAP,
+                "incoming-port", (guint) closed_port (), NULL);
+  store_password (taube_account_get_id (fixture->account), "imap");
+  outbox_id = queue (fixture, fixture->outbox, message);
+  warning = wait_for_state (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENT, 20000);
+  g_assert_nonnull (strstr (warning, "Sent"));
+  delivered = wait_delivered (taube_test_rig_env ("TAUBE_RIG_USER2"), id);
+  rows = list_outbox (fixture);
+  g_assert_cmpuint (rows->len, ==, 1);
+  entry = g_ptr_array_index (rows, 0);
+  g_assert_cmpint (entry->state, ==, 3);
+  g_assert_cmpint (entry->claim_pid, ==, 0);
+
+  g_object_set (fixture->account, "incoming-port",
+                (guint) taube_test_rig_port ("TAUBE_RIG_IMAPS_PORT"), NULL);
+  for (guint i = 0; i < 100 && (copy = find_in_folder (".Sent", id)) == NULL; i++)
+    run_for (100);
+  g_assert_nonnull (copy);
+  for (guint i = 0; i < 50 && list_outbox (fixture)->len > 0; i++)
+    run_for (100);
+  g_assert_cmpuint (list_outbox (fixture)->len, ==, 0);
+  g_assert_cmpuint (count_events (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENDING), ==, 1);
+  g_assert_cmpuint (count_delivered (taube_test_rig_env ("TAUBE_RIG_USER2"), id), ==, 1);
+}
+
 /* Undone within the window: nothing leaves, nothing stays. */
 static void
 test_undo (Fixture       *fixture,
@@ -529,21 +614,6 @@ test_undo (Fixture       *fixture,
   taube_outbox_undo_async (fixture->outbox, outbox_id, NULL, taube_test_store_result_cb, &result);
   g_assert_false (taube_outbox_undo_finish (fixture->outbox, taube_test_wait (&result), &error));
   g_assert_error (error, TAUBE_OUTBOX_ERROR, TAUBE_OUTBOX_ERROR_NOT_FOUND);
-}
-
-static guint16
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  /* Closed when @socket goes: nothing listens there afterwards. */
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 /* Submission down (nothing listens): retried with backoff, then sent once it is back. */
@@ -700,6 +770,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/outbox/send", test_send);
   ADD ("/outbox/send-imap-append", test_send_imap);
+  ADD ("/outbox/copy-to-sent-retried", test_copy_retried);
   ADD ("/outbox/undo", test_undo);
   ADD ("/outbox/retry-when-submission-is-down", test_retry);
   ADD ("/outbox/permanent-failure-is-kept", test_permanent_failure);
