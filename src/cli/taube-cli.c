@@ -55,6 +55,7 @@ static const Command commands[] = {
   { "show", taube_cli_show, N_("Show a message") },
   { "search", taube_cli_search, N_("Search all mail in the local store") },
   { "send", taube_cli_send, N_("Send a message file through the outbox") },
+  { "outbox", taube_cli_outbox, N_("List the messages waiting in the outbox") },
 };
 
 static void

@@ -132,6 +132,19 @@ out = run('send', path, '--no-undo', '--account', down)
 check('submission unreachable: exit 3, kept for a later attempt',
       out.returncode == 3 and 'outbox' in out.stderr, out.stdout + out.stderr)
 
+out = run('outbox', '--json')
+waiting = {m.get('subject'): m for m in json.loads(out.stdout or '[]')}
+down_row = waiting.get('cli down', {})
+rejected_row = waiting.get('cli rejected', {})
+check('outbox lists the queued message with the connection error',
+      out.returncode == 0 and down_row.get('state') == 'queued' and down_row.get('attempts') == 1
+      and down_row.get('error') and down_row.get('account_id') == down, out.stdout + out.stderr)
+check('outbox lists the refused message as failed, with the reason',
+      rejected_row.get('state') == 'failed' and '5.1.1' in (rejected_row.get('error') or ''),
+      out.stdout)
+check('sent and undone messages are not in the outbox',
+      set(waiting) == {'cli down', 'cli rejected'}, out.stdout)
+
 print(f'1..{len(results)}')
 for number, (name, ok, detail) in enumerate(results, 1):
     print(f'{"ok" if ok else "not ok"} {number} - {name}')
