@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "taube-account-detector.h"
 #include "taube-account-manager.h"
 #include "taube-cli-commands.h"
 #include "taube-password.h"
@@ -30,6 +31,9 @@ typedef struct
   char *ca_file;
   gboolean allow_plaintext;
   gboolean password_stdin;
+  gboolean detect;
+  gboolean no_verify;
+  gboolean trust_detected;
 } AddOptions;
 
 static void
@@ -183,9 +187,14 @@ account_from_options (const AddOptions *o)
 static gboolean
 check_add_options (const AddOptions *o)
 {
-  if (o->email == NULL || o->host == NULL || o->smtp_host == NULL)
+  if (o->email == NULL || (!o->detect && (o->host == NULL || o->smtp_host == NULL)))
     {
       g_printerr (_("taube-cli: account add needs --email, --host and --smtp-host.\n"));
+      return FALSE;
+    }
+  if (o->detect && (o->host != NULL || o->smtp_host != NULL))
+    {
+      g_printerr (_("taube-cli: --detect finds the servers; leave out --host and --smtp-host.\n"));
       return FALSE;
     }
   if (o->protocol != NULL && g_strcmp0 (o->protocol, "imap") != 0
@@ -224,6 +233,49 @@ save_account_passwords (TaubeAccount  *account,
          && store_password (&outgoing, password, error);
 }
 
+static void
+print_to_stderr (const char *text)
+{
+  fputs (text, stderr);
+}
+
+/* --detect: fills in the servers found for the address and, unless --no-verify, logs in
+ * to them. Settings a person should look at first are only used with --trust-detected:
+ * logging in would hand the password to whoever answered a forged DNS query. */
+static gboolean
+detect_servers (TaubeAccount     *account,
+                const AddOptions *o,
+                const char       *password)
+{
+  g_autoptr(TaubeProviderConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config = taube_cli_run_detection (o->email, 0, FALSE, &error);
+  if (config != NULL)
+    {
+      /* What was found goes to stderr: stdout carries only the new account's id. */
+      GPrintFunc old = g_set_print_handler (print_to_stderr);
+
+      taube_cli_print_config (config, o->email, FALSE);
+      g_set_print_handler (old);
+    }
+  if (config != NULL && taube_provider_config_needs_confirmation (config, o->email)
+      && !o->trust_detected)
+    {
+      g_printerr (_("taube-cli: check the settings above; if they are right, add "
+                    "--trust-detected, or give the servers with --host and --smtp-host.\n"));
+      return FALSE;
+    }
+  if (config == NULL
+      || !taube_cli_apply_detected (account, config, o->protocol, &error)
+      || (!o->no_verify && !taube_cli_verify_account (account, password, &error)))
+    {
+      g_printerr ("taube-cli: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 command_add (int    argc,
              char **argv)
@@ -244,6 +296,9 @@ command_add (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file, N_("Also trust the CAs in this PEM file"), N_("FILE") },
     { "allow-plaintext", 0, 0, G_OPTION_ARG_NONE, &o.allow_plaintext, N_("Allow sending the password unencrypted"), NULL },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o.password_stdin, N_("Read the password from standard input"), NULL },
+    { "detect", 0, 0, G_OPTION_ARG_NONE, &o.detect, N_("Find the servers, and check the login before saving"), NULL },
+    { "no-verify", 0, 0, G_OPTION_ARG_NONE, &o.no_verify, N_("With --detect: save without checking the login"), NULL },
+    { "trust-detected", 0, 0, G_OPTION_ARG_NONE, &o.trust_detected, N_("With --detect: use settings that came over plain DNS or name other domains"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -271,6 +326,8 @@ command_add (int    argc,
       g_printerr (_("taube-cli: no password on standard input.\n"));
       return TAUBE_CLI_USAGE;
     }
+  if (o.detect && !detect_servers (account, &o, password))
+    return TAUBE_CLI_FAILED;
   /* The password goes to the keyring first, so a saved account always has one. */
   if (!taube_account_validate (account, &error)
       || !save_account_passwords (account, password, &error)

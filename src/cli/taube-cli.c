@@ -49,13 +49,15 @@ command_folder_name (int    argc,
 
 static const Command commands[] = {
   { "account", taube_cli_account, N_("Add, list or remove mail accounts") },
+  { "detect", taube_cli_detect, N_("Find the mail servers of an email address") },
   { "folder-name", command_folder_name, N_("Convert an IMAP folder name (modified UTF-7)") },
   { "folders", taube_cli_folders, N_("List the folders in the local mail store") },
   { "messages", taube_cli_messages, N_("List the messages of a folder") },
-  { "show", taube_cli_show, N_("Show a message") },
+  { "outbox", taube_cli_outbox, N_("List the messages waiting in the outbox") },
   { "search", taube_cli_search, N_("Search all mail in the local store") },
   { "send", taube_cli_send, N_("Send a message file through the outbox") },
-  { "outbox", taube_cli_outbox, N_("List the messages waiting in the outbox") },
+  { "show", taube_cli_show, N_("Show a message") },
+  { "sync", taube_cli_sync, N_("Download new mail, once or until interrupted") },
 };
 
 static void

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * API contract shared by the engine and the setup assistant.
- * Implementation: taube-account-verifier.c (not yet written).
+ * Implementation: taube-account-verifier.c (and -errors.c).
  */
 #pragma once
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * API contract shared by the engine (detection) and the setup assistant (UI).
- * Implementation: taube-account-detector.c (not yet written).
+ * Implementation: taube-account-detector.c and its -autoconfig, -dns and -probe files.
  */
 #pragma once
 
@@ -31,6 +31,8 @@ G_DECLARE_FINAL_TYPE (TaubeAccountDetector, taube_account_detector, TAUBE, ACCOU
  *   "resolver"      GResolver*    NULL = g_resolver_get_default ()
  *   "tls-database"  GTlsDatabase* NULL = the system CAs (for HTTPS autoconfig and probing)
  *   "timeout"       guint         overall limit in seconds, default 15
+ *   "autoconfig-port" guint       (added) test hook: the port of the HTTPS autoconfig URLs,
+ *                                 default 443
  */
 
 TaubeAccountDetector *taube_account_detector_new            (void);
@@ -46,6 +48,11 @@ void                  taube_account_detector_detect_async   (TaubeAccountDetecto
 TaubeProviderConfig  *taube_account_detector_detect_finish  (TaubeAccountDetector *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
+
+/* Test hook (added): probes of @standard_port (993, 143, …) connect to @port instead. */
+void                  taube_account_detector_set_probe_port (TaubeAccountDetector *self,
+                                                             guint                 standard_port,
+                                                             guint                 port);
 
 /* TRUE when the settings must be confirmed by the person before use: they came over
  * plain DNS (SRV, MX) or name a host outside the address's domain. */

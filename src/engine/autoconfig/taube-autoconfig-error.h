@@ -20,6 +20,8 @@ typedef enum
   TAUBE_AUTOCONFIG_ERROR_NO_SERVERS,
   /* The email address has no "@" with text on both sides. */
   TAUBE_AUTOCONFIG_ERROR_INVALID_ADDRESS,
+  /* Account detection found no settings within its time limit (taube-account-detector.h). */
+  TAUBE_AUTOCONFIG_ERROR_NOT_FOUND,
 } TaubeAutoconfigError;
 
 GQuark taube_autoconfig_error_quark (void);

@@ -98,30 +98,94 @@ claim_domain (TaubeProviderDatabase *self,
 }
 
 static void
+add_parsed (TaubeProviderDatabase *self,
+            const char            *name,
+            const char            *xml,
+            gsize                  len,
+            gboolean               overrides)
+{
+  g_autoptr(TaubeProviderConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  config = taube_autoconfig_parse (xml, len, NULL, &error);
+  if (config == NULL)
+    {
+      /* The unit tests parse every shipped file, so this only happens to a broken build
+       * or a broken file in TAUBE_PROVIDERS_EXTRA_DIR. */
+      g_warning ("Provider settings %s: %s", name, error->message);
+      return;
+    }
+  _taube_provider_config_set_source (config, TAUBE_AUTOCONFIG_SOURCE_DATABASE);
+  g_list_store_append (self->providers, config);
+  for (const char * const *domain = taube_provider_config_get_domains (config); *domain; domain++)
+    {
+      g_autofree char *key = overrides ? normalize_domain (*domain) : NULL;
+
+      if (key != NULL)
+        g_hash_table_replace (self->by_domain, g_steal_pointer (&key), config);
+      else
+        claim_domain (self, *domain, config);
+    }
+}
+
+static void
 add_provider (TaubeProviderDatabase *self,
               GResource             *resource,
               const char            *name)
 {
   g_autofree char *path = g_strconcat (PROVIDERS_PATH, name, NULL);
   g_autoptr(GBytes) bytes = g_resource_lookup_data (resource, path, 0, NULL);
-  g_autoptr(TaubeProviderConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
   const char *xml;
   gsize len;
 
   g_assert (bytes != NULL);
   xml = g_bytes_get_data (bytes, &len);
-  config = taube_autoconfig_parse (xml, len, NULL, &error);
-  if (config == NULL)
+  add_parsed (self, name, xml, len, FALSE);
+}
+
+static int compare_names (gconstpointer a,
+                          gconstpointer b,
+                          gpointer      user_data);
+
+/* The TAUBE_PROVIDERS_EXTRA_DIR test hook (src/engine/README.md): the config-v1.1.xml files
+ * in that folder are added, and win over built-in files listing the same domain, so a UI
+ * test can point example.test at the rig's Dovecot. */
+static void
+load_extra_dir (TaubeProviderDatabase *self)
+{
+  const char *path = g_getenv ("TAUBE_PROVIDERS_EXTRA_DIR");
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+
+  if (path == NULL || *path == '\0')
+    return;
+  dir = g_dir_open (path, 0, &error);
+  if (dir == NULL)
     {
-      /* The unit tests parse every shipped file, so this only happens to a broken build. */
-      g_warning ("Built-in provider settings %s: %s", name, error->message);
+      g_warning ("TAUBE_PROVIDERS_EXTRA_DIR: %s", error->message);
       return;
     }
-  _taube_provider_config_set_source (config, TAUBE_AUTOCONFIG_SOURCE_DATABASE);
-  g_list_store_append (self->providers, config);
-  for (const char * const *domain = taube_provider_config_get_domains (config); *domain; domain++)
-    claim_domain (self, *domain, config);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".xml"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort_with_data (names, compare_names, NULL);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *file = g_build_filename (path, names->pdata[i], NULL);
+      g_autofree char *xml = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (file, &xml, &len, &error))
+        {
+          g_warning ("TAUBE_PROVIDERS_EXTRA_DIR: %s", error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      g_debug ("Adding provider settings %s (TAUBE_PROVIDERS_EXTRA_DIR)", file);
+      add_parsed (self, file, xml, len, TRUE);
+    }
 }
 
 static int
@@ -147,6 +211,7 @@ load (TaubeProviderDatabase *self)
       if (g_str_has_suffix (names[i], ".xml"))
         add_provider (self, resource, names[i]);
     }
+  load_extra_dir (self);
   g_debug ("%u built-in providers, %u domains",
            g_list_model_get_n_items (G_LIST_MODEL (self->providers)),
            g_hash_table_size (self->by_domain));

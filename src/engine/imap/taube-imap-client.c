@@ -27,6 +27,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "taube-imap-client-op-private.h"
 #include "taube-imap-client-private.h"
 #include "taube-imap-error.h"
 #include "taube-imap-parser.h"
@@ -185,6 +186,7 @@ taube_imap_client_class_init (TaubeImapClientClass *klass)
     g_signal_new ("untagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   _taube_imap_client_install_signals (object_class);
+  _taube_imap_client_install_idle_properties (object_class);
 }
 
 static void
@@ -345,6 +347,17 @@ _taube_imap_client_knows_capabilities (TaubeImapClient *self)
   return self->capabilities != NULL;
 }
 
+/*
+ * Whether the server sent more after the response that just completed a command, in the
+ * same read: after STARTTLS or COMPRESS such bytes belong to the next layer, and the
+ * parser has taken them already.
+ */
+gboolean
+_taube_imap_client_has_pending_input (TaubeImapClient *self)
+{
+  return self->responses_after_finish > 0 || !taube_imap_parser_is_idle (self->parser);
+}
+
 /* RFC 9051 §6.2.1, §6.2.2: capabilities change with TLS and authentication. */
 void
 _taube_imap_client_forget_capabilities (TaubeImapClient *self)
@@ -359,6 +372,7 @@ _taube_imap_client_forget (TaubeImapClient *self)
   self->state = TAUBE_IMAP_CLIENT_DISCONNECTED;
   taube_imap_parser_reset (self->parser);
   g_clear_pointer (&self->capabilities, g_hash_table_unref);
+  _taube_imap_client_session_reset (self);
 }
 
 static void

@@ -8,8 +8,11 @@
 
 #include "taube-connection.h"
 #include "taube-imap-fetch.h"
+#include "taube-imap-mailbox-data.h"
+#include "taube-imap-quota.h"
 #include "taube-imap-response.h"
 #include "taube-imap-sequence-set.h"
+#include "taube-imap-session-data.h"
 
 G_BEGIN_DECLS
 
@@ -259,5 +262,190 @@ gboolean           taube_imap_client_append_finish       (TaubeImapClient       
                                                           guint32                      *uidvalidity,
                                                           guint32                      *uid,
                                                           GError                      **error);
+
+/* -- Session and mailbox commands: taube-imap-client-session.c, -folders.c, -select.c,
+ *    -quota.c, -compress.c, -idle.c (types in taube-imap-session-data.h,
+ *    taube-imap-mailbox-data.h, taube-imap-quota.h) ---------------------------------- */
+
+/**
+ * TaubeImapMailboxEntry:
+ * @info: the mailbox as listed
+ * @status: (nullable): its counts, when asked for and the mailbox is selectable
+ */
+typedef struct
+{
+  TaubeImapMailboxInfo *info;
+  TaubeImapMailboxStatus *status;
+} TaubeImapMailboxEntry;
+
+void                  taube_imap_mailbox_entry_free (TaubeImapMailboxEntry *entry);
+TaubeImapMailboxInfo *taube_imap_list_parse         (const TaubeImapResponse *response,
+                                                     gboolean                 utf8,
+                                                     GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeImapMailboxEntry, taube_imap_mailbox_entry_free)
+
+typedef enum
+{
+  TAUBE_IMAP_LIST_DEFAULT        = 0,
+  /* Only subscribed mailboxes: LIST (SUBSCRIBED) (RFC 5258), or LSUB. */
+  TAUBE_IMAP_LIST_SUBSCRIBED     = 1 << 0,
+  /* With the STATUS counts of every selectable mailbox. */
+  TAUBE_IMAP_LIST_WITH_STATUS    = 1 << 1,
+  /* STATUS one mailbox at a time even where LIST-STATUS is offered. */
+  TAUBE_IMAP_LIST_NO_LIST_STATUS = 1 << 2,
+} TaubeImapListFlags;
+
+/**
+ * TaubeImapQresyncParams:
+ * @uidvalidity: the mailbox's UIDVALIDITY when last seen
+ * @modseq: the highest MODSEQ seen then
+ * @known_uids: (nullable): the UIDs the caller holds, to keep VANISHED short
+ */
+typedef struct
+{
+  guint32 uidvalidity;
+  guint64 modseq;
+  const TaubeImapSequenceSet *known_uids;
+} TaubeImapQresyncParams;
+
+/**
+ * TaubeImapSelectResult:
+ * @info: the counts and codes, as for taube_imap_client_select_finish()
+ * @flags: the flags defined in the mailbox (FLAGS response)
+ * @qresync: whether QRESYNC parameters were sent
+ * @vanished: UIDs expunged since the given modseq (VANISHED (EARLIER), RFC 7162 §3.2.10)
+ * @changed: (element-type TaubeImapFlagChange): messages whose flags changed since then
+ */
+typedef struct
+{
+  TaubeImapSelectInfo info;
+  GStrv flags;
+  gboolean qresync;
+  TaubeImapSequenceSet *vanished;
+  GPtrArray *changed;
+} TaubeImapSelectResult;
+
+void taube_imap_select_result_free (TaubeImapSelectResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeImapSelectResult, taube_imap_select_result_free)
+
+gboolean             taube_imap_client_is_enabled          (TaubeImapClient      *self,
+                                                            const char           *extension);
+void                 taube_imap_client_capability_async    (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_capability_finish   (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_id_async            (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+GHashTable          *taube_imap_client_id_finish           (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_enable_async        (TaubeImapClient      *self,
+                                                            const char * const   *extensions,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_enable_finish       (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_namespace_async     (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+TaubeImapNamespaces *taube_imap_client_namespace_finish    (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+
+void                 taube_imap_client_list_mailboxes_async  (TaubeImapClient    *self,
+                                                              TaubeImapListFlags  flags,
+                                                              GCancellable       *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer            user_data);
+GPtrArray           *taube_imap_client_list_mailboxes_finish (TaubeImapClient    *self,
+                                                              GAsyncResult       *result,
+                                                              GError            **error);
+void                 taube_imap_client_status_async        (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+TaubeImapMailboxStatus *taube_imap_client_status_finish    (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_create_async        (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_create_finish       (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_rename_async        (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            const char           *new_name,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_rename_finish       (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_delete_async        (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_delete_finish       (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_subscribe_async     (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            gboolean              subscribe,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_subscribe_finish    (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+void                 taube_imap_client_open_mailbox_async  (TaubeImapClient      *self,
+                                                            const char           *mailbox,
+                                                            gboolean              read_only,
+                                                            const TaubeImapQresyncParams *qresync,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+TaubeImapSelectResult *taube_imap_client_open_mailbox_finish (TaubeImapClient    *self,
+                                                              GAsyncResult       *result,
+                                                              GError            **error);
+void                 taube_imap_client_get_quota_root_async  (TaubeImapClient    *self,
+                                                              const char         *mailbox,
+                                                              GCancellable       *cancellable,
+                                                              GAsyncReadyCallback callback,
+                                                              gpointer            user_data);
+TaubeImapQuotaInfo  *taube_imap_client_get_quota_root_finish (TaubeImapClient    *self,
+                                                              GAsyncResult       *result,
+                                                              GError            **error);
+void                 taube_imap_client_compress_async      (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_compress_finish     (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+guint                taube_imap_client_get_idle_interval   (TaubeImapClient      *self);
+void                 taube_imap_client_set_idle_interval   (TaubeImapClient      *self,
+                                                            guint                 seconds);
+void                 taube_imap_client_idle_async          (TaubeImapClient      *self,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+gboolean             taube_imap_client_idle_finish         (TaubeImapClient      *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
 
 G_END_DECLS

@@ -21,4 +21,14 @@ GError *_taube_connection_explain_error (TaubeConnection     *self,
                                          guint                timeout_ms,
                                          const GError        *error);
 
+GBytes *_taube_connection_deflate (GConverter    *compressor,
+                                   const guint8  *data,
+                                   gsize          length,
+                                   GError       **error);
+gssize  _taube_connection_inflate (GConverter    *decompressor,
+                                   GByteArray    *pending,
+                                   guint8        *out,
+                                   gsize          out_length,
+                                   GError       **error);
+
 G_END_DECLS

@@ -13,6 +13,10 @@
  * when the server stays silent for read-timeout milliseconds, and connecting (with the
  * handshake, for implicit TLS) for connect-timeout.
  *
+ * After taube_connection_start_compression() (IMAP COMPRESS=DEFLATE, RFC 4978) both
+ * directions are raw DEFLATE: every write is compressed and flushed on its own, reads
+ * are decompressed into the same bounded buffer.
+ *
  * The conversation is logged with g_debug in the protocol's log domain as "C: ..." and
  * "S: ..." lines. A secret (a password, a SASL response) is passed separately from the
  * command it belongs to and is logged as ********; message bodies are logged as a count.
@@ -53,6 +57,14 @@ struct _TaubeConnection
   gsize end;
   gboolean reading;
   gboolean writing;
+
+  /* DEFLATE, once started: received compressed bytes not yet decompressed, and whether
+   * the decompressor may hold output that did not fit last time. */
+  GConverter *deflater;
+  GConverter *inflater;
+  GByteArray *inflate_pending;
+  guint8 *inflate_raw;
+  gboolean inflate_more;
 };
 
 G_DEFINE_FINAL_TYPE (TaubeConnection, taube_connection, G_TYPE_OBJECT)
@@ -240,10 +252,21 @@ log_conversation (TaubeConnection *self,
 }
 
 static void
+stop_compression (TaubeConnection *self)
+{
+  g_clear_object (&self->deflater);
+  g_clear_object (&self->inflater);
+  g_clear_pointer (&self->inflate_pending, g_byte_array_unref);
+  g_clear_pointer (&self->inflate_raw, g_free);
+  self->inflate_more = FALSE;
+}
+
+static void
 taube_connection_finalize (GObject *object)
 {
   TaubeConnection *self = TAUBE_CONNECTION (object);
 
+  stop_compression (self);
   g_clear_object (&self->stream);
   g_clear_object (&self->tcp);
   g_clear_object (&self->trust);
@@ -322,7 +345,7 @@ taube_connection_set_property (GObject      *object,
       self->connect_timeout_ms = g_value_get_uint (value);
       break;
     case PROP_READ_TIMEOUT:
-      self->read_timeout_ms = g_value_get_uint (value);
+      taube_connection_set_read_timeout (self, g_value_get_uint (value));
       break;
     case PROP_MAX_LINE_LENGTH:
       taube_connection_set_max_line_length (self, g_value_get_uint64 (value));
@@ -352,8 +375,11 @@ taube_connection_class_init (TaubeConnectionClass *klass)
                                                      construct);
   properties[PROP_CONNECT_TIMEOUT] = g_param_spec_uint ("connect-timeout", NULL, NULL,
                                                         0, G_MAXUINT, 30000, construct);
-  properties[PROP_READ_TIMEOUT] = g_param_spec_uint ("read-timeout", NULL, NULL,
-                                                     0, G_MAXUINT, 60000, construct);
+  /* Writable: IMAP IDLE waits far longer for the server than any command. */
+  properties[PROP_READ_TIMEOUT] =
+    g_param_spec_uint ("read-timeout", NULL, NULL, 0, G_MAXUINT, 60000,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY
+                       | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_LINE_LENGTH] =
     g_param_spec_uint64 ("max-line-length", NULL, NULL, 64, G_MAXUINT32,
                          TAUBE_CONNECTION_DEFAULT_MAX_LINE,
@@ -465,6 +491,32 @@ taube_connection_is_connected (TaubeConnection *self)
 {
   g_return_val_if_fail (TAUBE_IS_CONNECTION (self), FALSE);
   return self->stream != NULL;
+}
+
+guint
+taube_connection_get_read_timeout (TaubeConnection *self)
+{
+  g_return_val_if_fail (TAUBE_IS_CONNECTION (self), 0);
+  return self->read_timeout_ms;
+}
+
+/**
+ * taube_connection_set_read_timeout:
+ * @self: a #TaubeConnection
+ * @read_timeout_ms: how long the server may stay silent, or 0 for ever
+ *
+ * Applies to reads and writes started from now on.
+ */
+void
+taube_connection_set_read_timeout (TaubeConnection *self,
+                                   guint            read_timeout_ms)
+{
+  g_return_if_fail (TAUBE_IS_CONNECTION (self));
+
+  if (self->read_timeout_ms == read_timeout_ms)
+    return;
+  self->read_timeout_ms = read_timeout_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_TIMEOUT]);
 }
 
 gsize
@@ -698,6 +750,51 @@ taube_connection_start_tls_finish (TaubeConnection  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* -- Compression -------------------------------------------------------------------- */
+
+/**
+ * taube_connection_start_compression:
+ * @self: a connected #TaubeConnection with no read or write pending
+ * @error: return location for a #GError
+ *
+ * Switches both directions to raw DEFLATE (RFC 1951), as IMAP COMPRESS=DEFLATE asks
+ * right after the server's OK (RFC 4978 §3). Bytes already received after that OK
+ * were compressed and are decompressed from here on. Closing the connection ends it.
+ *
+ * Returns: whether compression is on
+ */
+gboolean
+taube_connection_start_compression (TaubeConnection  *self,
+                                    GError          **error)
+{
+  g_return_val_if_fail (TAUBE_IS_CONNECTION (self), FALSE);
+
+  if (self->stream == NULL || self->reading || self->writing || self->deflater != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                   _("The connection to the server %s is not ready for compression."),
+                   self->host);
+      return FALSE;
+    }
+  self->deflater = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW, -1));
+  self->inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+  self->inflate_pending = g_byte_array_new ();
+  self->inflate_raw = g_malloc (READ_CHUNK);
+  if (self->buffer != NULL)
+    g_byte_array_append (self->inflate_pending, self->buffer + self->start,
+                         (guint) (self->end - self->start));
+  self->start = self->end = 0;
+  g_log (self->log_domain, G_LOG_LEVEL_DEBUG, "DEFLATE compression on");
+  return TRUE;
+}
+
+gboolean
+taube_connection_is_compressed (TaubeConnection *self)
+{
+  g_return_val_if_fail (TAUBE_IS_CONNECTION (self), FALSE);
+  return self->deflater != NULL;
+}
+
 /* -- Reading ------------------------------------------------------------------------ */
 
 typedef enum
@@ -758,6 +855,76 @@ prepare_buffer (TaubeConnection *self)
 
 static void read_more (TaubeConnection *self, GTask *task, GAsyncReadyCallback callback);
 
+/* -- Reading through the decompressor -- */
+
+static void inflate_step (GTask *task);
+
+static void
+taube_connection_inflate_raw_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TaubeConnection *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  if (n < 0)
+    g_task_return_error (task, error);
+  else if (n == 0 || self->inflater == NULL)
+    g_task_return_int (task, 0);
+  else
+    {
+      g_byte_array_append (self->inflate_pending, self->inflate_raw, (guint) n);
+      inflate_step (g_steal_pointer (&task));
+    }
+}
+
+/* Decompresses what is pending into the buffer, reading compressed bytes as needed. */
+static void
+inflate_step (GTask *task)
+{
+  TaubeConnection *self = g_task_get_source_object (task);
+  gsize space = MIN (READ_CHUNK, self->buffer_size - self->end);
+  GError *error = NULL;
+
+  if (self->inflate_pending->len > 0 || self->inflate_more)
+    {
+      gssize n = _taube_connection_inflate (self->inflater, self->inflate_pending,
+                                            self->buffer + self->end, space, &error);
+
+      if (n < 0)
+        {
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      self->inflate_more = (gsize) n == space;
+      if (n > 0)
+        {
+          g_task_return_int (task, n);
+          g_object_unref (task);
+          return;
+        }
+    }
+  g_input_stream_read_async (g_io_stream_get_input_stream (self->stream), self->inflate_raw,
+                             READ_CHUNK, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                             taube_connection_inflate_raw_cb, task);
+}
+
+static void
+inflate_read_async (TaubeConnection     *self,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, inflate_read_async);
+  inflate_step (task);
+}
+
 static void
 read_more_done (TaubeConnection  *self,
                 GTask            *task,
@@ -765,10 +932,17 @@ read_more_done (TaubeConnection  *self,
                 GError          **error)
 {
   Op *op = g_task_get_task_data (task);
-  GInputStream *in = g_io_stream_get_input_stream (self->stream);
   gssize n;
 
-  n = g_input_stream_read_finish (in, result, error);
+  if (G_IS_TASK (result) && g_task_get_source_tag (G_TASK (result)) == inflate_read_async)
+    n = g_task_propagate_int (G_TASK (result), error);
+  else
+    {
+      /* The stream from the result: the connection may have been closed meanwhile. */
+      g_autoptr(GObject) in = g_async_result_get_source_object (result);
+
+      n = g_input_stream_read_finish (G_INPUT_STREAM (in), result, error);
+    }
   if (n == 0)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED, "Connection closed");
   if (n <= 0)
@@ -850,6 +1024,13 @@ read_more (TaubeConnection     *self,
 
   prepare_buffer (self);
   cancellable = deadline_start (&op->deadline, g_task_get_cancellable (task), op->timeout_ms);
+  if (self->inflater != NULL)
+    {
+      inflate_read_async (self, cancellable,
+                          callback != NULL ? callback : taube_connection_read_line_cb,
+                          g_object_ref (task));
+      return;
+    }
   g_input_stream_read_async (in, self->buffer + self->end,
                              MIN (READ_CHUNK, self->buffer_size - self->end),
                              G_PRIORITY_DEFAULT, cancellable,
@@ -1058,9 +1239,26 @@ write_bytes (TaubeConnection     *self,
       return;
     }
   op = g_task_get_task_data (task);
-  op->bytes = g_bytes_ref (bytes);
   op->wipe = wipe;
-  data = g_bytes_get_data (bytes, &size);
+  if (self->deflater != NULL)
+    {
+      GError *error = NULL;
+
+      data = g_bytes_get_data (bytes, &size);
+      op->bytes = _taube_connection_deflate (self->deflater, data, size, &error);
+      /* Only this write holds a secret's bytes (see write_line); the compressed copy is
+       * wiped in their stead when the write is done. */
+      if (wipe)
+        explicit_bzero ((gpointer) data, size);
+      if (op->bytes == NULL)
+        {
+          op_return_error (task, error);
+          return;
+        }
+    }
+  else
+    op->bytes = g_bytes_ref (bytes);
+  data = g_bytes_get_data (op->bytes, &size);
   self->writing = TRUE;
   deadline_cancellable = deadline_start (&op->deadline, cancellable, self->read_timeout_ms);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (self->stream), data, size,
@@ -1257,6 +1455,7 @@ taube_connection_close_async (TaubeConnection     *self,
   stream = g_steal_pointer (&self->stream);
   g_clear_object (&self->tcp);
   self->encrypted = FALSE;
+  stop_compression (self);
   self->start = self->end = 0;
   if (stream == NULL)
     {

@@ -33,6 +33,9 @@ TaubeTlsTrust   *taube_connection_get_trust         (TaubeConnection      *self)
 const char      *taube_connection_get_log_domain    (TaubeConnection      *self);
 gboolean         taube_connection_is_encrypted      (TaubeConnection      *self);
 gboolean         taube_connection_is_connected      (TaubeConnection      *self);
+guint            taube_connection_get_read_timeout  (TaubeConnection      *self);
+void             taube_connection_set_read_timeout  (TaubeConnection      *self,
+                                                     guint                 read_timeout_ms);
 gsize            taube_connection_get_max_line_length (TaubeConnection    *self);
 void             taube_connection_set_max_line_length (TaubeConnection    *self,
                                                        gsize               max_line_length);
@@ -101,5 +104,9 @@ void             taube_connection_close_async       (TaubeConnection      *self,
 gboolean         taube_connection_close_finish      (TaubeConnection      *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+
+gboolean         taube_connection_start_compression (TaubeConnection    *self,
+                                                     GError            **error);
+gboolean         taube_connection_is_compressed     (TaubeConnection      *self);
 
 G_END_DECLS

@@ -131,12 +131,10 @@ is_pinned (TaubeTlsTrust   *self,
  * an expired or revoked certificate stays an error. */
 static gboolean
 is_vouched_by_extra_ca (TaubeTlsTrust        *self,
-                        GTlsClientConnection *connection,
+                        GSocketConnectable   *identity,
                         GTlsCertificate      *certificate,
                         GTlsCertificateFlags  errors)
 {
-  GSocketConnectable *identity = g_tls_client_connection_get_server_identity (connection);
-
   if (errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
     return FALSE;
 
@@ -155,6 +153,50 @@ is_vouched_by_extra_ca (TaubeTlsTrust        *self,
   return FALSE;
 }
 
+/**
+ * taube_tls_trust_accepts:
+ * @self: a #TaubeTlsTrust
+ * @certificate: the certificate a server presented
+ * @errors: what the system's verification found wrong with it
+ * @identity: (nullable): the server name it was expected to carry
+ *
+ * For TLS connections this object does not attach to (libsoup's, for HTTPS autoconfig):
+ * whether @self's CAs or pins accept a certificate the system's CAs did not. Nothing is
+ * remembered as rejected.
+ *
+ * Returns: %TRUE to accept the certificate
+ */
+gboolean
+taube_tls_trust_accepts (TaubeTlsTrust        *self,
+                         GTlsCertificate      *certificate,
+                         GTlsCertificateFlags  errors,
+                         GSocketConnectable   *identity)
+{
+  g_return_val_if_fail (TAUBE_IS_TLS_TRUST (self), FALSE);
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
+
+  return is_vouched_by_extra_ca (self, identity, certificate, errors)
+         || is_pinned (self, certificate);
+}
+
+/**
+ * taube_tls_trust_add_database:
+ * @self: a #TaubeTlsTrust
+ * @database: a database of CA certificates
+ *
+ * Trusts the CAs in @database in addition to the system's, like
+ * taube_tls_trust_add_ca_file().
+ */
+void
+taube_tls_trust_add_database (TaubeTlsTrust *self,
+                              GTlsDatabase  *database)
+{
+  g_return_if_fail (TAUBE_IS_TLS_TRUST (self));
+  g_return_if_fail (G_IS_TLS_DATABASE (database));
+
+  g_ptr_array_add (self->ca_databases, g_object_ref (database));
+}
+
 static gboolean
 taube_tls_trust_accept_certificate_cb (GTlsConnection       *connection,
                                        GTlsCertificate      *certificate,
@@ -163,7 +205,10 @@ taube_tls_trust_accept_certificate_cb (GTlsConnection       *connection,
 {
   TaubeTlsTrust *self = user_data;
 
-  if (is_vouched_by_extra_ca (self, G_TLS_CLIENT_CONNECTION (connection), certificate, errors))
+  GSocketConnectable *identity =
+    g_tls_client_connection_get_server_identity (G_TLS_CLIENT_CONNECTION (connection));
+
+  if (is_vouched_by_extra_ca (self, identity, certificate, errors))
     return TRUE;
   if (is_pinned (self, certificate))
     {

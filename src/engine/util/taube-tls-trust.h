@@ -24,4 +24,14 @@ GTlsCertificate      *taube_tls_trust_get_rejected          (TaubeTlsTrust      
 GTlsCertificateFlags  taube_tls_trust_get_rejected_flags    (TaubeTlsTrust        *self);
 char                 *taube_tls_certificate_get_fingerprint (GTlsCertificate      *certificate);
 
+/* Additions for account setup (taube-tls-trust-extra.c). */
+void                  taube_tls_trust_add_database          (TaubeTlsTrust        *self,
+                                                             GTlsDatabase         *database);
+gboolean              taube_tls_trust_add_test_ca_from_env  (TaubeTlsTrust        *self,
+                                                             GError              **error);
+gboolean              taube_tls_trust_accepts               (TaubeTlsTrust        *self,
+                                                             GTlsCertificate      *certificate,
+                                                             GTlsCertificateFlags  errors,
+                                                             GSocketConnectable   *identity);
+
 G_END_DECLS

@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "autoconfig-test-util.h"
 #include "taube-provider-database.h"
 
@@ -267,6 +269,54 @@ test_shipped_facts (void)
   g_assert_cmpuint (taube_autoconfig_server_get_pop3_days_to_leave (incoming (ewe, 0)), ==, 7);
 }
 
+static void
+test_extra_dir (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("taube-providers-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "example.test.xml", NULL);
+  g_autofree char *posteo_file = g_build_filename (dir, "posteo.xml", NULL);
+  g_autoptr(TaubeProviderDatabase) extra = NULL;
+  g_autoptr(TaubeProviderConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *xml =
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.test\">"
+    "<domain>example.test</domain><domain>posteo.de</domain>"
+    "<incomingServer type=\"imap\"><hostname>127.0.0.1</hostname><port>10993</port>"
+    "<socketType>SSL</socketType><username>%EMAILADDRESS%</username>"
+    "<authentication>password-cleartext</authentication></incomingServer>"
+    "</emailProvider></clientConfig>";
+
+  g_assert_nonnull (dir);
+  g_assert_true (g_file_set_contents (file, xml, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (posteo_file, "not xml", -1, &error));
+  g_assert_no_error (error);
+
+  g_setenv ("TAUBE_PROVIDERS_EXTRA_DIR", dir, TRUE);
+  g_test_expect_message ("taube-autoconfig", G_LOG_LEVEL_WARNING, "*posteo.xml*");
+  extra = taube_provider_database_new ();
+  g_test_assert_expected_messages ();
+  g_unsetenv ("TAUBE_PROVIDERS_EXTRA_DIR");
+
+  /* The added file wins over the built-in one for a domain both list. */
+  g_assert_cmpuint (g_list_model_get_n_items (taube_provider_database_get_providers (extra)), ==,
+                    g_list_model_get_n_items (taube_provider_database_get_providers (database))
+                    + 1);
+  g_assert_cmpstr (taube_provider_config_get_id (
+                     taube_provider_database_lookup_domain (extra, "posteo.de")), ==,
+                   "example.test");
+  config = taube_provider_database_lookup_address (extra, "alice@example.test", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  g_assert_cmpint (taube_provider_config_get_source (config), ==,
+                   TAUBE_AUTOCONFIG_SOURCE_DATABASE);
+  g_assert_null (taube_provider_database_lookup_domain (database, "example.test"));
+
+  g_unlink (file);
+  g_unlink (posteo_file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +335,7 @@ main (int   argc,
   g_test_add_func ("/autoconfig/database/lookup-mx", test_lookup_mx);
   g_test_add_func ("/autoconfig/database/lookup-address-by-mx", test_lookup_address_by_mx);
   g_test_add_func ("/autoconfig/database/shipped-facts", test_shipped_facts);
+  g_test_add_func ("/autoconfig/database/extra-dir", test_extra_dir);
 
   status = g_test_run ();
   g_clear_object (&database);

@@ -1,0 +1,268 @@
+/* test-imap-sync.c — IMAP sync against the rig's real Dovecot
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case uses a fresh store; Dovecot's mailboxes persist between cases of this process,
+ * so every case works in mailboxes of its own (or counts relative to what is there).
+ * Changes "by another client" are made on a second IMAP session or with doveadm.
+ */
+#include "sync-test-util.h"
+
+static TaubeTestLogCapture capture;
+
+typedef struct
+{
+  char *dir;
+  TaubeStore *store;
+  TaubeImapClient *client;
+  TaubeImapSync *sync;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->store = sync_test_new_store (&fixture->dir);
+  fixture->client = sync_test_alice ();
+  fixture->sync = taube_imap_sync_new (fixture->store, SYNC_TEST_ACCOUNT, fixture->client);
+  g_string_truncate (capture.text, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->sync);
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->store);
+  sync_test_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+sync_ok (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sync_test_run_all (fixture->sync, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+client_sent (const char *word)
+{
+  g_auto(GStrv) lines = g_strsplit (capture.text->str, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "C: ") && strstr (lines[i], word) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_initial (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) inbox = NULL;
+  g_autoptr(TaubeFolder) sent = NULL;
+  g_autoptr(TaubeFolder) folder = NULL;
+  g_autoptr(TaubeMessage) first = NULL;
+  g_autoptr(TaubeMessage) reply = NULL;
+
+  sync_test_command (other, "CREATE \"Initial\"");
+  sync_test_save ("Initial", "initial-one", NULL);
+  sync_test_save ("Initial", "initial-two", "In-Reply-To: <initial-one@example.test>\r\n");
+  sync_test_save ("Initial", "initial-three", NULL);
+  sync_ok (fixture);
+
+  inbox = sync_test_find_folder (fixture->store, "INBOX");
+  sent = sync_test_find_folder (fixture->store, "Sent");
+  folder = sync_test_find_folder (fixture->store, "Initial");
+  g_assert_nonnull (inbox);
+  g_assert_nonnull (sent);
+  g_assert_nonnull (folder);
+  g_assert_cmpint (taube_folder_get_role (inbox), ==, TAUBE_FOLDER_ROLE_INBOX);
+  g_assert_cmpint (taube_folder_get_role (sent), ==, TAUBE_FOLDER_ROLE_SENT);
+  g_assert_cmpint (taube_folder_get_role (folder), ==, TAUBE_FOLDER_ROLE_NONE);
+  g_assert_cmpuint (taube_folder_get_total (folder), ==, 3);
+  g_assert_cmpuint (taube_folder_get_unread (folder), ==, 3);
+  g_assert_cmpuint (taube_folder_get_uidvalidity (folder), !=, 0);
+  g_assert_cmpuint (taube_folder_get_uidnext (folder), ==, 4);
+
+  first = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "initial-one");
+  reply = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "initial-two");
+  g_assert_nonnull (first);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (taube_message_get_uid (first), ==, 1);
+  g_assert_cmpstr (taube_message_get_from_name (first), ==, "Grete Sender");
+  g_assert_cmpstr (taube_message_get_from_address (first), ==, "grete@example.test");
+  /* Threads are joined from the envelope's In-Reply-To. */
+  g_assert_cmpint (taube_message_get_thread_id (first), ==,
+                   taube_message_get_thread_id (reply));
+  /* Newest first: the first window starts at the top UID. */
+  g_assert_true (client_sent ("UID FETCH 1:3 "));
+}
+
+/* Changes by another client reach the store; with QRESYNC they come with the SELECT. */
+static void
+check_incremental (Fixture  *fixture,
+                   gboolean  qresync)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  const char *mailbox = qresync ? "Incremental" : "Compared";
+  g_autofree char *create = g_strdup_printf ("CREATE \"%s\"", mailbox);
+  g_autofree char *select = g_strdup_printf ("SELECT \"%s\"", mailbox);
+  g_autoptr(TaubeFolder) folder = NULL;
+  g_autoptr(TaubeMessage) flagged = NULL;
+  g_autoptr(TaubeMessage) gone = NULL;
+  g_autoptr(TaubeMessage) fresh = NULL;
+  gint64 folder_id;
+
+  taube_imap_sync_set_use_qresync (fixture->sync, qresync);
+  sync_test_command (other, create);
+  for (guint i = 1; i <= 4; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("%s-%u", mailbox, i);
+
+      sync_test_save (mailbox, subject, NULL);
+    }
+  sync_ok (fixture);
+  folder = sync_test_find_folder (fixture->store, mailbox);
+  folder_id = taube_folder_get_id (folder);
+  g_assert_cmpuint (taube_folder_get_total (folder), ==, 4);
+
+  sync_test_command (other, select);
+  sync_test_command (other, "UID STORE 1 +FLAGS.SILENT (\\Flagged \\Seen)");
+  sync_test_command (other, "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
+  sync_test_command (other, "UID EXPUNGE 2");
+  sync_test_save (mailbox, qresync ? "Incremental-new" : "Compared-new", NULL);
+  g_string_truncate (capture.text, 0);
+  sync_ok (fixture);
+
+  g_assert_true (client_sent ("QRESYNC (") == qresync);
+  g_clear_object (&folder);
+  folder = sync_test_find_folder (fixture->store, mailbox);
+  g_assert_cmpuint (taube_folder_get_total (folder), ==, 4);
+  g_assert_cmpuint (taube_folder_get_unread (folder), ==, 3);
+  flagged = taube_store_lookup_uid (fixture->store, folder_id, 1, NULL);
+  g_assert_nonnull (flagged);
+  g_assert_cmpuint (taube_message_get_flags (flagged) & (TAUBE_MESSAGE_FLAG_FLAGGED
+                                                         | TAUBE_MESSAGE_FLAG_SEEN), ==,
+                    TAUBE_MESSAGE_FLAG_FLAGGED | TAUBE_MESSAGE_FLAG_SEEN);
+  gone = taube_store_lookup_uid (fixture->store, folder_id, 2, NULL);
+  g_assert_null (gone);
+  fresh = taube_store_lookup_uid (fixture->store, folder_id, 5, NULL);
+  g_assert_nonnull (fresh);
+  g_assert_cmpstr (taube_message_get_subject (fresh), ==,
+                   qresync ? "Incremental-new" : "Compared-new");
+  /* Only the new UID was fetched with its envelope. */
+  g_assert_true (client_sent ("UID FETCH 5:5 "));
+}
+
+static void
+test_incremental_qresync (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  check_incremental (fixture, TRUE);
+}
+
+static void
+test_incremental_compare (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  check_incremental (fixture, FALSE);
+}
+
+/* A mailbox deleted and created again has a new UIDVALIDITY: the old cache is dropped. */
+static void
+test_uidvalidity (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) before = NULL;
+  g_autoptr(TaubeFolder) after = NULL;
+  g_autoptr(TaubeMessage) old = NULL;
+  g_autoptr(TaubeMessage) fresh = NULL;
+
+  sync_test_command (other, "CREATE \"Validity\"");
+  sync_test_save ("Validity", "validity-old-1", NULL);
+  sync_test_save ("Validity", "validity-old-2", NULL);
+  sync_ok (fixture);
+  before = sync_test_find_folder (fixture->store, "Validity");
+  g_assert_cmpuint (taube_folder_get_total (before), ==, 2);
+
+  sync_test_command (other, "DELETE \"Validity\"");
+  sync_test_command (other, "CREATE \"Validity\"");
+  sync_test_save ("Validity", "validity-new", NULL);
+  sync_ok (fixture);
+
+  after = sync_test_find_folder (fixture->store, "Validity");
+  g_assert_cmpint (taube_folder_get_id (after), ==, taube_folder_get_id (before));
+  g_assert_cmpuint (taube_folder_get_uidvalidity (after), !=,
+                    taube_folder_get_uidvalidity (before));
+  g_assert_cmpuint (taube_folder_get_total (after), ==, 1);
+  old = sync_test_find_message (fixture->store, taube_folder_get_id (after), "validity-old-1");
+  fresh = sync_test_find_message (fixture->store, taube_folder_get_id (after), "validity-new");
+  g_assert_null (old);
+  g_assert_nonnull (fresh);
+  g_assert_cmpuint (taube_message_get_uid (fresh), ==, 1);
+}
+
+/* New, renamed and deleted folders are followed; a rename keeps the messages. */
+static void
+test_folders (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) created = NULL;
+  g_autoptr(TaubeFolder) renamed = NULL;
+  g_autoptr(TaubeFolder) old_name = NULL;
+  g_autoptr(TaubeFolder) deleted = NULL;
+  g_autoptr(TaubeFolder) umlaut = NULL;
+
+  sync_test_command (other, "CREATE \"Reisen\"");
+  sync_test_command (other, "CREATE \"K&APw-che\"");
+  sync_test_save ("Reisen", "reisen-1", NULL);
+  sync_ok (fixture);
+  created = sync_test_find_folder (fixture->store, "Reisen");
+  g_assert_nonnull (created);
+  g_assert_cmpuint (taube_folder_get_total (created), ==, 1);
+  umlaut = sync_test_find_folder (fixture->store, "K&APw-che");
+  g_assert_nonnull (umlaut);
+  g_assert_cmpstr (taube_folder_get_display_name (umlaut), ==, "Küche");
+
+  sync_test_command (other, "RENAME \"Reisen\" \"Urlaub\"");
+  sync_ok (fixture);
+  renamed = sync_test_find_folder (fixture->store, "Urlaub");
+  old_name = sync_test_find_folder (fixture->store, "Reisen");
+  g_assert_nonnull (renamed);
+  g_assert_null (old_name);
+  g_assert_cmpint (taube_folder_get_id (renamed), ==, taube_folder_get_id (created));
+  g_assert_cmpuint (taube_folder_get_total (renamed), ==, 1);
+
+  sync_test_command (other, "DELETE \"Urlaub\"");
+  sync_ok (fixture);
+  deleted = sync_test_find_folder (fixture->store, "Urlaub");
+  g_assert_null (deleted);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  capture.text = g_string_new (NULL);
+  g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/imap-sync/initial", test_initial);
+  ADD ("/imap-sync/incremental-qresync", test_incremental_qresync);
+  ADD ("/imap-sync/incremental-compare", test_incremental_compare);
+  ADD ("/imap-sync/uidvalidity", test_uidvalidity);
+  ADD ("/imap-sync/folders", test_folders);
+#undef ADD
+  return g_test_run ();
+}
