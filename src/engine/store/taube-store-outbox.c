@@ -486,6 +486,33 @@ taube_store_outbox_requeue_async (TaubeStore          *self,
 }
 
 /**
+ * taube_store_outbox_due_now_async:
+ * @self: a #TaubeStore
+ * @now: ms since 1970
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; taube_store_outbox_change_finish() says if any row changed
+ * @user_data: data for @callback
+ *
+ * Makes every queued message nobody is sending due at @now, also those waiting for a retry:
+ * the person asked to send now.
+ */
+void
+taube_store_outbox_due_now_async (TaubeStore          *self,
+                                  gint64               now,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  OutboxJob *job = outbox_job_new (
+    "UPDATE outbox SET send_after = ?1 WHERE state IN (0, 3) AND claim_pid IS NULL "
+    "AND send_after > ?1;", RESULT_CHANGES);
+
+  g_return_if_fail (TAUBE_IS_STORE (self));
+  add_int (job, now);
+  queue_job (self, job, taube_store_outbox_due_now_async, cancellable, callback, user_data);
+}
+
+/**
  * taube_store_outbox_remove_async:
  * @self: a #TaubeStore
  * @id: a row

@@ -79,13 +79,18 @@ void      taube_store_outbox_requeue_async      (TaubeStore           *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
+void      taube_store_outbox_due_now_async      (TaubeStore           *self,
+                                                 gint64                now,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 void      taube_store_outbox_remove_async       (TaubeStore           *self,
                                                  gint64                id,
                                                  gboolean              only_unclaimed,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
-/* For claim, release, update, requeue and remove: TRUE if a row changed, FALSE (no error) if none. */
+/* For claim, release, update, requeue, due_now and remove: TRUE if a row changed, FALSE (no error) if none. */
 gboolean  taube_store_outbox_change_finish      (TaubeStore           *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
