@@ -74,6 +74,7 @@ typedef struct
   TaubeAccount *account;
   TaubeOutboxEnvelope *envelope;
   char *warning;
+  TaubeOutboxSaveFinish save_finish;  /* the one that goes with the save call made */
 } Work;
 
 static void attempt (TaubeOutbox *self, gint64 id);
@@ -263,11 +264,10 @@ saved_cb (GObject      *object,
 {
   Work *work = user_data;
   TaubeOutbox *self = work->self;
-  TaubeProtocol protocol = taube_account_get_protocol (work->account);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (self->save_finish[protocol] (result, &error))
+  if (work->save_finish (result, &error))
     {
       taube_store_outbox_remove_async (self->store, work->id, FALSE, NULL, removed_after_save_cb,
                                        work);
@@ -298,6 +298,7 @@ save_sent (Work *work)
       return;
     }
   protocol = taube_account_get_protocol (work->account);
+  work->save_finish = self->save_finish[protocol];
   self->save[protocol] (self, work->account, work->entry->raw, self->cancellable, saved_cb, work);
 }
 
