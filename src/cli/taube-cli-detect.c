@@ -152,12 +152,14 @@ print_json (TaubeProviderConfig *config,
 {
   g_autoptr(GListModel) incoming = taube_provider_config_rank_incoming (config);
   g_autoptr(GListModel) outgoing = taube_provider_config_rank_outgoing (config);
-  g_autoptr(TaubeAutoconfigServer) best_in = taube_provider_config_get_recommended_incoming (config);
-  g_autoptr(TaubeAutoconfigServer) best_out = taube_provider_config_get_recommended_outgoing (config);
+  g_autoptr(TaubeAutoconfigServer) best_in = NULL;
+  g_autoptr(TaubeAutoconfigServer) best_out = NULL;
   g_autofree char *j_address = taube_cli_json_string (address);
   g_autofree char *j_provider = taube_cli_json_string (
     taube_provider_config_get_display_name (config));
 
+  best_in = taube_provider_config_get_recommended_incoming (config);
+  best_out = taube_provider_config_get_recommended_outgoing (config);
   g_print ("{\n  \"address\": %s,\n  \"provider\": %s,\n  \"source\": \"%s\",\n"
            "  \"needs_confirmation\": %s,\n  \"incoming\": ", j_address, j_provider,
            source_name (taube_provider_config_get_source (config)),

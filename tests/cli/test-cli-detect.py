@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 CLI = sys.argv[1]
 ENV = os.environ
@@ -93,6 +94,14 @@ out = run('detect', USER, LANGUAGE='de', LC_ALL='C.UTF-8')
 check('detect speaks German', out.returncode == 0 and 'Gefunden in: Taubes Anbieterliste'
       in out.stdout and 'example.test wird in Taubes Anbieterliste gesucht' in out.stderr,
       out.stdout + out.stderr)
+
+# RFC 6761 §6.4: .invalid never resolves, whatever DNS the machine has (or lacks).
+started = time.monotonic()
+out = run('detect', '--timeout', '2', 'nobody@nothing.invalid', LANGUAGE='en', LC_ALL='C.UTF-8')
+elapsed = time.monotonic() - started
+check('detect reports nothing found within its time limit', out.returncode == 1
+      and 'No server settings were found for nothing.invalid' in out.stderr and elapsed < 8,
+      '%.1f s: %s' % (elapsed, out.stderr))
 
 out = run('detect', 'not-an-address')
 check('detect refuses something that is no address', out.returncode == 2

@@ -314,13 +314,28 @@ detect_op_free (DetectOp *op)
   g_free (op);
 }
 
+static gboolean
+cancel_steps_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Passed on from an idle on the detection's own context: the caller may cancel from
+ * another thread, and cancelling right here could finish the detection inside the
+ * caller's "cancelled" emission, where disconnecting from it (in detect_op_free)
+ * would deadlock (GLib 2.74). */
 static void
 caller_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
 {
-  GCancellable *steps = user_data;
+  GTask *task = user_data;
+  DetectOp *op = g_task_get_task_data (task);
+  g_autoptr(GSource) idle = g_idle_source_new ();
 
-  g_cancellable_cancel (steps);
+  g_source_set_callback (idle, cancel_steps_cb, g_object_ref (op->cancellable), g_object_unref);
+  g_source_set_static_name (idle, "[taube] cancel detection");
+  g_source_attach (idle, g_task_get_context (task));
 }
 
 static gboolean
@@ -367,10 +382,22 @@ emit_progress (GTask                 *task,
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, step, message);
 }
 
+static gboolean
+caller_cancelled (DetectOp *op)
+{
+  return op->caller_cancellable != NULL && g_cancellable_is_cancelled (op->caller_cancellable);
+}
+
 static void
 found (GTask               *task,
        TaubeProviderConfig *config)
 {
+  if (caller_cancelled (g_task_get_task_data (task)))
+    {
+      g_object_unref (config);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
   g_debug ("Settings found (source %d)", taube_provider_config_get_source (config));
   g_task_return_pointer (task, config, g_object_unref);
 }
@@ -381,7 +408,7 @@ found_nothing (GTask *task)
 {
   DetectOp *op = g_task_get_task_data (task);
 
-  if (op->caller_cancellable != NULL && g_cancellable_is_cancelled (op->caller_cancellable))
+  if (caller_cancelled (op))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
       return;
@@ -471,7 +498,7 @@ start (GTask *task)
   TaubeProviderConfig *config;
   GError *error = NULL;
 
-  if (g_cancellable_is_cancelled (op->cancellable))
+  if (caller_cancelled (op))
     {
       found_nothing (task);
       return;
@@ -490,7 +517,8 @@ static void
 start_time_limit (TaubeAccountDetector *self,
                   DetectOp             *op)
 {
-  op->timer = g_timeout_source_new_seconds (self->timeout);
+  /* Not _seconds (): its one-second granularity could end a 2 s limit after 1.1 s. */
+  op->timer = g_timeout_source_new (self->timeout * 1000);
   g_source_set_callback (op->timer, time_limit_cb, op, NULL);
   g_source_set_static_name (op->timer, "[taube] detection time limit");
   g_source_attach (op->timer, g_main_context_get_thread_default ());
@@ -539,8 +567,9 @@ taube_account_detector_detect_async (TaubeAccountDetector *self,
   if (cancellable != NULL)
     {
       op->caller_cancellable = g_object_ref (cancellable);
+      /* No reference to @task: the handler is disconnected before the task goes. */
       op->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
-                                                g_object_ref (op->cancellable), g_object_unref);
+                                                task, NULL);
     }
   start_time_limit (self, op);
   start (task);

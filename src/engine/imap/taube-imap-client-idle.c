@@ -137,7 +137,8 @@ typedef struct
   gboolean idling;             /* the server said "+" */
   gboolean done_sent;
   gboolean done_writing;       /* DONE is still being written */
-  gboolean answered;           /* the tagged OK to DONE came before that write ended */
+  gboolean answered;           /* the tagged answer came before that write ended */
+  GError *refused;             /* that answer was NO or BAD */
   gboolean leave;              /* DONE for good, not for re-issuing */
 } IdleData;
 
@@ -155,6 +156,7 @@ idle_data_free (IdleData *data)
   clear_source (&data->cancelled);
   clear_source (&data->timer);
   g_clear_object (&data->exchange);
+  g_clear_error (&data->refused);
   g_free (data);
 }
 
@@ -320,8 +322,12 @@ taube_imap_client_idle_cb (GObject      *object,
       return;
     }
   if (taube_imap_response_get_status (tagged) != TAUBE_IMAP_STATUS_OK)
+    data->refused = _taube_imap_client_status_error (self, tagged);
+  /* RFC 2177 §3: IDLE is answered with "+" first; issuing it again on a server that
+   * skips that would spin. */
+  if (data->refused == NULL && !data->idling && !data->leave)
     {
-      finish_idle (task, _taube_imap_client_status_error (self, tagged));
+      finish_idle (task, _taube_imap_client_protocol_error (self, "IDLE ended at once"));
       return;
     }
   clear_source (&data->timer);
@@ -339,7 +345,9 @@ after_done (GTask *task)
   IdleData *data = g_task_get_task_data (task);
 
   data->answered = FALSE;
-  if (!data->leave && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (data->refused != NULL)
+    finish_idle (task, g_steal_pointer (&data->refused));
+  else if (!data->leave && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     send_idle (task);
   else
     finish_idle (task, NULL);
@@ -368,7 +376,8 @@ send_idle (GTask *task)
  * Waits for news from the server with IDLE (RFC 2177) until @cancellable is cancelled;
  * meanwhile the "exists", "expunge", "vanished" and "flags-changed" signals report what
  * happens in the selected mailbox. IDLE is re-issued every
- * #TaubeImapClient:idle-interval seconds. Fails with %TAUBE_IMAP_ERROR_NOT_SUPPORTED
+ * #TaubeImapClient:idle-interval seconds. The session is busy meanwhile: cancel, wait
+ * for the callback, then send other commands. Fails with %TAUBE_IMAP_ERROR_NOT_SUPPORTED
  * without the IDLE capability.
  */
 void

@@ -204,38 +204,6 @@ taube_imap_client_select_finish (TaubeImapClient      *self,
 
 /* -- LIST ----------------------------------------------------------------------------- */
 
-/* One "* LIST (attributes) delimiter name" (RFC 9051 §7.3.1), or %NULL if malformed. */
-static TaubeImapMailboxInfo *
-parse_list_response (TaubeImapResponse *response)
-{
-  const TaubeImapValue *data = taube_imap_response_get_data (response);
-  const TaubeImapValue *attributes = taube_imap_value_get_item (data, 0);
-  const TaubeImapValue *delimiter = taube_imap_value_get_item (data, 1);
-  const char *name = taube_imap_value_get_astring (taube_imap_value_get_item (data, 2), NULL);
-  g_autoptr(TaubeImapMailboxInfo) info = NULL;
-  g_autoptr(GStrvBuilder) flags = g_strv_builder_new ();
-  const char *separator;
-
-  if (!taube_imap_value_is_list (attributes) || name == NULL)
-    return NULL;
-  info = g_new0 (TaubeImapMailboxInfo, 1);
-  separator = taube_imap_value_get_string (delimiter, NULL);
-  info->delimiter = separator != NULL ? separator[0] : '\0';
-  for (guint i = 0; i < taube_imap_value_get_length (attributes); i++)
-    {
-      const char *atom = taube_imap_value_get_atom (taube_imap_value_get_item (attributes, i));
-
-      if (atom != NULL)
-        g_strv_builder_add (flags, atom);
-    }
-  info->flags = g_strv_builder_end (flags);
-  /* RFC 9051 §5.1.3 (modified UTF-7); a name that does not decode is kept as sent. */
-  info->name = taube_utf7_decode (name, NULL);
-  if (info->name == NULL)
-    info->name = g_strdup (name);
-  return g_steal_pointer (&info);
-}
-
 static void
 taube_imap_client_list_cb (GObject      *object,
                            GAsyncResult *result,
@@ -258,7 +226,11 @@ taube_imap_client_list_cb (GObject      *object,
 
       if (!taube_imap_response_is_keyword (response, "LIST"))
         continue;
-      info = parse_list_response (response);
+      /* RFC 9051 §7.3.1; the names are decoded as taube-imap-mailbox-data.c does. */
+      info = taube_imap_list_parse (response,
+                                    taube_imap_client_is_enabled (g_task_get_source_object (task),
+                                                                  "UTF8=ACCEPT"),
+                                    NULL);
       if (info != NULL)
         g_ptr_array_add (mailboxes, info);
       else

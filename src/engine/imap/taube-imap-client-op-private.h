@@ -17,6 +17,9 @@ typedef void (*TaubeImapOpStep) (GTask             *task,
                                  TaubeImapResponse *tagged,
                                  GPtrArray         *untagged);
 
+/* Whether an untagged response is the running command's own answer. */
+typedef gboolean (*TaubeImapOpClaim) (TaubeImapResponse *response);
+
 GTask    *_taube_imap_op_begin          (TaubeImapClient     *self,
                                          gpointer             source_tag,
                                          GCancellable        *cancellable,
@@ -24,6 +27,10 @@ GTask    *_taube_imap_op_begin          (TaubeImapClient     *self,
                                          gpointer             user_data);
 void      _taube_imap_op_send           (GTask               *task,
                                          const char          *command,
+                                         TaubeImapOpStep      step);
+void      _taube_imap_op_send_claiming  (GTask               *task,
+                                         const char          *command,
+                                         TaubeImapOpClaim     claim,
                                          TaubeImapOpStep      step);
 void      _taube_imap_op_send_any       (GTask               *task,
                                          const char          *command,

@@ -18,7 +18,19 @@ typedef struct
   GTask *task;
   TaubeImapOpStep step;
   gboolean any_status;
+  TaubeImapOpClaim claim;   /* with a handler: which responses are the command's own */
+  GPtrArray *untagged;      /* with a handler: every untagged response */
 } Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->task);
+  g_clear_pointer (&pending->untagged, g_ptr_array_unref);
+  g_free (pending);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
 
 /* Starts an operation that needs a logged-in session, or returns %NULL after failing it. */
 GTask *
@@ -36,14 +48,18 @@ taube_imap_op_exchange_cb (GObject      *object,
                            GAsyncResult *result,
                            gpointer      user_data)
 {
-  g_autofree Pending *pending = user_data;
-  g_autoptr(GTask) task = pending->task;
+  g_autoptr(Pending) pending = user_data;
+  GTask *task = pending->task;
   TaubeImapClient *self = TAUBE_IMAP_CLIENT (object);
   g_autoptr(TaubeImapResponse) tagged = NULL;
   g_autoptr(GPtrArray) untagged = NULL;
   GError *error = NULL;
 
-  tagged = _taube_imap_client_exchange_finish (self, result, &untagged, &error);
+  tagged = _taube_imap_client_exchange_finish (self, result,
+                                               pending->untagged == NULL ? &untagged : NULL,
+                                               &error);
+  if (pending->untagged != NULL)
+    untagged = g_steal_pointer (&pending->untagged);
   if (tagged == NULL)
     {
       _taube_imap_client_fail (task, error);
@@ -71,6 +87,44 @@ send_command (GTask           *task,
   pending->any_status = any_status;
   _taube_imap_client_exchange_async (self, command, NULL, NULL, g_task_get_cancellable (task),
                                      taube_imap_op_exchange_cb, pending);
+}
+
+static gboolean
+claiming_untagged (TaubeImapClient   *self,
+                   TaubeImapResponse *response,
+                   gpointer           handler_data)
+{
+  Pending *pending = handler_data;
+
+  g_ptr_array_add (pending->untagged, taube_imap_response_ref (response));
+  return pending->claim (response);
+}
+
+static const TaubeImapExchangeHandler claiming_handler = {
+  .untagged = claiming_untagged,
+};
+
+/*
+ * Like _taube_imap_op_send(), but the responses @claim accepts are the command's own: the
+ * client does not signal them as unsolicited ("vanished", "flags-changed" …). @step still
+ * gets every untagged response.
+ */
+void
+_taube_imap_op_send_claiming (GTask            *task,
+                              const char       *command,
+                              TaubeImapOpClaim  claim,
+                              TaubeImapOpStep   step)
+{
+  TaubeImapClient *self = g_task_get_source_object (task);
+  Pending *pending = g_new0 (Pending, 1);
+
+  pending->task = g_object_ref (task);
+  pending->step = step;
+  pending->claim = claim;
+  pending->untagged = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_imap_response_unref);
+  _taube_imap_client_exchange_with_handler_async (self, command, &claiming_handler, pending,
+                                                  g_task_get_cancellable (task),
+                                                  taube_imap_op_exchange_cb, pending);
 }
 
 /* Sends @command; @step runs on its tagged OK, a NO or BAD fails @task. */

@@ -140,6 +140,15 @@ open_done (GTask             *task,
                          (GDestroyNotify) taube_imap_select_result_free);
 }
 
+/* VANISHED (EARLIER) and the FETCH flag changes answer the QRESYNC parameters: they are
+ * the result, not news to signal (RFC 7162 §3.2.5.1). */
+static gboolean
+is_resync_data (TaubeImapResponse *response)
+{
+  return taube_imap_response_is_keyword (response, "VANISHED")
+         || taube_imap_response_is_keyword (response, "FETCH");
+}
+
 /* The parameter list after the mailbox name: QRESYNC, CONDSTORE or nothing. */
 static char *
 select_parameters (TaubeImapClient              *self,
@@ -218,7 +227,10 @@ taube_imap_client_open_mailbox_async (TaubeImapClient              *self,
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   parameters = select_parameters (self, qresync, result);
   command = g_strdup_printf ("%s %s%s", read_only ? "EXAMINE" : "SELECT", name, parameters);
-  _taube_imap_op_send (task, command, open_done);
+  if (result->qresync)
+    _taube_imap_op_send_claiming (task, command, is_resync_data, open_done);
+  else
+    _taube_imap_op_send (task, command, open_done);
 }
 
 /**

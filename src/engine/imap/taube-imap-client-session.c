@@ -256,7 +256,7 @@ taube_imap_client_id_async (TaubeImapClient     *self,
   /* ID is allowed before login too (RFC 2971 §3.1). */
   task = _taube_imap_client_begin (self, taube_imap_client_id_async, FALSE, cancellable,
                                    callback, user_data);
-  if (task == NULL || !require (task, "ID"))
+  if (task == NULL)
     return;
   if (_taube_imap_client_get_state (self) == TAUBE_IMAP_CLIENT_DISCONNECTED)
     {
@@ -266,6 +266,8 @@ taube_imap_client_id_async (TaubeImapClient     *self,
                                                         taube_imap_client_get_connection (self))));
       return;
     }
+  if (!require (task, "ID"))
+    return;
   command = g_strdup_printf ("ID (\"name\" \"Taube\" \"version\" \"%s\")", PACKAGE_VERSION);
   _taube_imap_op_send (task, command, id_done);
 }

@@ -557,11 +557,18 @@ static void
 log_response (TaubeImapClient   *self,
               TaubeImapResponse *response)
 {
-  g_autofree char *text = taube_imap_response_to_string (response);
-  gsize len = strlen (text);
+  const char *domain = taube_connection_get_log_domain (self->connection);
+  g_autofree char *text = NULL;
+  gsize len;
 
+  /* A FETCH of 100,000 messages would otherwise write each out for nobody. A program
+   * with its own log writer that wants the conversation sets G_MESSAGES_DEBUG too. */
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, domain))
+    return;
+  text = taube_imap_response_to_string (response);
+  len = strlen (text);
   /* Control bytes are escaped by the parser's writer already. */
-  g_log (taube_connection_get_log_domain (self->connection), G_LOG_LEVEL_DEBUG, "S: %.*s%s",
+  g_log (domain, G_LOG_LEVEL_DEBUG, "S: %.*s%s",
          (int) MIN (len, MAX_LOGGED_RESPONSE), text,
          len > MAX_LOGGED_RESPONSE ? " …" : "");
 }

@@ -10,6 +10,8 @@
 #include "taube-account-verifier.h"
 #include "taube-test-async.h"
 
+static TaubeTestLogCapture capture;
+
 static TaubeAccount *
 new_account (TaubeProtocol  protocol,
              const char    *incoming_port_variable,
@@ -106,6 +108,26 @@ test_imap_starttls (void)
                                                  TAUBE_SECURITY_STARTTLS, TRUE);
 
   assert_verified (account);
+}
+
+static void
+test_logs_out_and_keeps_secret (void)
+{
+  g_autoptr(TaubeAccount) imap = imap_account (TRUE);
+  g_autoptr(TaubeAccount) pop3 = new_account (TAUBE_PROTOCOL_POP3, "TAUBE_RIG_POP3S_PORT",
+                                              TAUBE_SECURITY_TLS, "TAUBE_RIG_SUBMISSION_PORT",
+                                              TAUBE_SECURITY_STARTTLS, TRUE);
+  const char *password = taube_test_rig_env ("TAUBE_RIG_PASSWORD");
+
+  /* The protocol log shows each session ended politely, and never the password. */
+  capture.text = g_string_new (NULL);
+  assert_verified (imap);
+  assert_verified (pop3);
+  g_assert_nonnull (strstr (capture.text->str, "LOGOUT"));
+  g_assert_nonnull (strstr (capture.text->str, "C: QUIT"));
+  g_assert_nonnull (strstr (capture.text->str, "C: AUTH PLAIN ********"));
+  g_assert_null (strstr (capture.text->str, password));
+  g_string_free (g_steal_pointer (&capture.text), TRUE);
 }
 
 static void
@@ -284,10 +306,13 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
 
   g_test_add_func ("/accounts/verifier/imap-tls", test_imap_tls);
   g_test_add_func ("/accounts/verifier/imap-starttls", test_imap_starttls);
   g_test_add_func ("/accounts/verifier/pop3", test_pop3);
+  g_test_add_func ("/accounts/verifier/logs-out-and-keeps-secret",
+                   test_logs_out_and_keeps_secret);
   g_test_add_func ("/accounts/verifier/untrusted-then-pinned", test_untrusted_then_pinned);
   g_test_add_func ("/accounts/verifier/rig-ca-file", test_rig_ca_file);
   g_test_add_func ("/accounts/verifier/wrong-port", test_wrong_port);

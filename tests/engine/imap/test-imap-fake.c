@@ -207,6 +207,29 @@ test_idle_refused (void)
   finish_server (server);
 }
 
+/* A server that ends IDLE at once, without "+", must not be asked again and again. */
+static void
+test_idle_without_continuation (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  taube_test_server_send (server, GREETING);
+  taube_test_server_expect (server, "A0001 IDLE");
+  taube_test_server_send (server, "A0001 OK done already\r\n");
+  client = connected_client (server, 5000);
+  taube_imap_client_idle_async (client, NULL, taube_test_store_result_cb, &result);
+  g_assert_false (taube_imap_client_idle_finish (client, taube_test_wait (&result), &error));
+  g_assert_error (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL);
+  assert_closed (client);
+  g_clear_object (&result);
+  g_clear_object (&client);
+  finish_server (server);
+  g_assert_cmpuint (taube_test_server_get_received (server)->len, ==, 1);
+}
+
 static void
 test_garbage (void)
 {
@@ -328,6 +351,56 @@ test_compress_garbage (void)
   finish_server (server);
 }
 
+/* RFC 6855 §3: once UTF8=ACCEPT is enabled, mailbox names go both ways as UTF-8. */
+static void
+test_utf8_accept (void)
+{
+  const char *utf8[] = { "UTF8=ACCEPT", "QRESYNC", NULL };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) enabled = NULL;
+  g_autoptr(GAsyncResult) created = NULL;
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  TaubeImapMailboxEntry *entry;
+
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] hi\r\n");
+  /* QRESYNC is not offered, so not asked for. */
+  taube_test_server_expect (server, "A0001 ENABLE UTF8=ACCEPT");
+  taube_test_server_send (server, "* ENABLED UTF8=ACCEPT\r\nA0001 OK enabled\r\n");
+  taube_test_server_expect (server, "A0002 CREATE \"Gr\xc3\xb6\xc3\x9f" "e \\\"&\\\" Co\"");
+  taube_test_server_send (server, "A0002 OK created\r\n");
+  taube_test_server_expect (server, "A0003 LIST \"\" \"*\"");
+  taube_test_server_send (server, "* LIST () \"/\" \"Gr\xc3\xb6\xc3\x9f" "e \\\"&\\\" Co\"\r\n"
+                                  "* LIST () \"/\" \"R&-D\"\r\nA0003 OK done\r\n");
+  client = connected_client (server, 5000);
+  taube_imap_client_enable_async (client, utf8, NULL, taube_test_store_result_cb, &enabled);
+  g_assert_true (taube_imap_client_enable_finish (client, taube_test_wait (&enabled), &error));
+  g_assert_no_error (error);
+  g_assert_true (taube_imap_client_is_enabled (client, "UTF8=ACCEPT"));
+  g_assert_false (taube_imap_client_is_enabled (client, "QRESYNC"));
+  taube_imap_client_create_async (client, "Gr\xc3\xb6\xc3\x9f" "e \"&\" Co", NULL,
+                                  taube_test_store_result_cb, &created);
+  g_assert_true (taube_imap_client_create_finish (client, taube_test_wait (&created), &error));
+  g_assert_no_error (error);
+  taube_imap_client_list_mailboxes_async (client, TAUBE_IMAP_LIST_DEFAULT, NULL,
+                                          taube_test_store_result_cb, &listed);
+  entries = taube_imap_client_list_mailboxes_finish (client, taube_test_wait (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 2);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (entry->info->name, ==, "Gr\xc3\xb6\xc3\x9f" "e \"&\" Co");
+  entry = g_ptr_array_index (entries, 1);
+  /* Not modified UTF-7 any more: "&-" is what it says. */
+  g_assert_cmpstr (entry->info->name, ==, "R&-D");
+  g_clear_object (&enabled);
+  g_clear_object (&created);
+  g_clear_object (&listed);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 /* What Taube asks for depends on what the server offers. */
 static void
 test_not_supported (void)
@@ -391,11 +464,13 @@ main (int   argc,
   g_test_add_func ("/imap/fake/bye-mid-status-fallback", test_bye_mid_status_fallback);
   g_test_add_func ("/imap/fake/bye-during-idle", test_bye_during_idle);
   g_test_add_func ("/imap/fake/idle-refused", test_idle_refused);
+  g_test_add_func ("/imap/fake/idle-without-continuation", test_idle_without_continuation);
   g_test_add_func ("/imap/fake/garbage", test_garbage);
   g_test_add_func ("/imap/fake/dropped", test_dropped);
   g_test_add_func ("/imap/fake/silence", test_silence);
   g_test_add_func ("/imap/fake/compress-garbage", test_compress_garbage);
   g_test_add_func ("/imap/fake/not-supported", test_not_supported);
+  g_test_add_func ("/imap/fake/utf8-accept", test_utf8_accept);
 
   return g_test_run ();
 }

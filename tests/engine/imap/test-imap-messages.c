@@ -1070,6 +1070,87 @@ test_scripted_unsolicited_during_fetch (void)
   finish_server (server);
 }
 
+static void
+cancel_on_message (const TaubeImapFetchedMessage *message,
+                   gpointer                       user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* Cancelling in the middle of a fetch ends it with G_IO_ERROR_CANCELLED and closes the
+ * session: the rest of the answer cannot be told apart from the next command's. */
+static void
+test_scripted_cancel_fetch (void)
+{
+  TaubeImapFetchRequest request = { .uids = "1:*", .items = TAUBE_IMAP_FETCH_FLAGS };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  greet (server, "");
+  taube_test_server_expect (server, "A0001 UID FETCH 1:* (UID FLAGS)");
+  /* The rest never comes. */
+  taube_test_server_send (server, "* 1 FETCH (UID 5 FLAGS ())\r\n");
+  client = fake_client (server);
+  taube_imap_client_fetch_async (client, &request, cancel_on_message, NULL, cancellable,
+                                 cancellable, taube_test_store_result_cb, &result);
+  g_assert_false (taube_imap_client_fetch_finish (client, taube_test_wait (&result), NULL,
+                                                  &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  g_clear_object (&client);
+  finish_server (server);
+}
+
+static GOutputStream *
+closed_stream (guint32     seq,
+               const char *section,
+               guint64     size,
+               gpointer    user_data)
+{
+  GOutputStream *stream = g_memory_output_stream_new_resizable ();
+
+  g_output_stream_close (stream, NULL, NULL);
+  return stream;
+}
+
+static void
+count_message (const TaubeImapFetchedMessage *message,
+               gpointer                       user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* A stream that cannot be written fails the fetch with its error; the message whose body
+ * did not reach it is not handed over. */
+static void
+test_scripted_stream_fails (void)
+{
+  const TaubeImapFetchSection whole[] = { { "", 0, 0 } };
+  TaubeImapFetchRequest request = { .uids = "5", .sections = whole, .n_sections = 1 };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint delivered = 0;
+
+  greet (server, "");
+  taube_test_server_expect (server, "A0001 UID FETCH 5 (UID BODY.PEEK[])");
+  taube_test_server_send (server, "* 1 FETCH (UID 5 BODY[] {12}\r\nSubject: a\r\n)\r\n"
+                                  "A0001 OK done\r\n");
+  client = fake_client (server);
+  taube_imap_client_fetch_async (client, &request, count_message, closed_stream, &delivered,
+                                 NULL, taube_test_store_result_cb, &result);
+  g_assert_false (taube_imap_client_fetch_finish (client, taube_test_wait (&result), NULL,
+                                                  &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpuint (delivered, ==, 0);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 /* A malformed item fails the fetch with a protocol error and closes the session. */
 static void
 test_scripted_malformed_fetch (void)
@@ -1147,19 +1228,21 @@ test_scripted_move_fallback (void)
   g_autoptr(GString) log = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
 
+  /* RFC 4315 §3's COPYUID example. */
   greet (server, "UIDPLUS");
-  taube_test_server_expect (server, "A0001 UID COPY 4:5 \"Archive\"");
-  taube_test_server_send (server, "A0001 OK [COPYUID 38505 4:5 3956:3957] done\r\n");
-  taube_test_server_expect (server, "A0002 UID STORE 4:5 +FLAGS.SILENT (\\Deleted)");
+  taube_test_server_expect (server, "A0001 UID COPY 304,319:320 \"Archive\"");
+  taube_test_server_send (server, "A0001 OK [COPYUID 38505 304,319:320 3956:3958] Done\r\n");
+  taube_test_server_expect (server, "A0002 UID STORE 304,319:320 +FLAGS.SILENT (\\Deleted)");
   taube_test_server_send (server, "A0002 OK done\r\n");
-  taube_test_server_expect (server, "A0003 UID EXPUNGE 4:5");
-  taube_test_server_send (server, "* 3 EXPUNGE\r\n* 3 EXPUNGE\r\nA0003 OK done\r\n");
+  taube_test_server_expect (server, "A0003 UID EXPUNGE 304,319:320");
+  taube_test_server_send (server, "* 3 EXPUNGE\r\n* 3 EXPUNGE\r\n* 3 EXPUNGE\r\n"
+                                  "A0003 OK done\r\n");
   client = fake_client (server);
   g_signal_connect (client, "expunge", G_CALLBACK (expunge_cb), log);
-  g_assert_true (run_transfer (client, TRUE, "4:5", "Archive", &copy_uid, &error));
+  g_assert_true (run_transfer (client, TRUE, "304,319:320", "Archive", &copy_uid, &error));
   g_assert_no_error (error);
-  assert_copy_uid (copy_uid, 38505, "4:5", "3956:3957");
-  g_assert_cmpstr (log->str, ==, "expunge 3;expunge 3;");
+  assert_copy_uid (copy_uid, 38505, "304,319:320", "3956:3958");
+  g_assert_cmpstr (log->str, ==, "expunge 3;expunge 3;expunge 3;");
   g_clear_object (&client);
   finish_server (server);
 }
@@ -1287,6 +1370,8 @@ main (int   argc,
   g_test_add_func ("/imap/messages/scripted/unsolicited-during-fetch",
                    test_scripted_unsolicited_during_fetch);
   g_test_add_func ("/imap/messages/scripted/malformed-fetch", test_scripted_malformed_fetch);
+  g_test_add_func ("/imap/messages/scripted/cancel-fetch", test_scripted_cancel_fetch);
+  g_test_add_func ("/imap/messages/scripted/stream-fails", test_scripted_stream_fails);
   g_test_add_func ("/imap/messages/scripted/search-plain", test_scripted_search_plain);
   g_test_add_func ("/imap/messages/scripted/esearch", test_scripted_esearch);
   g_test_add_func ("/imap/messages/scripted/move-fallback", test_scripted_move_fallback);

@@ -37,15 +37,14 @@ client_sent (const char *word)
   return FALSE;
 }
 
+/* Connected over TLS, not logged in. */
 static TaubeImapClient *
-connect_user (const char *user_variable,
-              const char *password_variable)
+connect_only (void)
 {
   g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
   g_autoptr(TaubeConnection) connection = NULL;
   g_autoptr(TaubeImapClient) client = NULL;
   g_autoptr(GAsyncResult) connected = NULL;
-  g_autoptr(GAsyncResult) logged_in = NULL;
   g_autoptr(GError) error = NULL;
 
   taube_tls_trust_add_ca_file (trust, taube_test_rig_env ("TAUBE_RIG_CA"), &error);
@@ -57,6 +56,17 @@ connect_user (const char *user_variable,
   taube_imap_client_connect_async (client, NULL, taube_test_store_result_cb, &connected);
   g_assert_true (taube_imap_client_connect_finish (client, taube_test_wait (&connected), &error));
   g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+static TaubeImapClient *
+connect_user (const char *user_variable,
+              const char *password_variable)
+{
+  g_autoptr(TaubeImapClient) client = connect_only ();
+  g_autoptr(GAsyncResult) logged_in = NULL;
+  g_autoptr(GError) error = NULL;
+
   taube_imap_client_login_async (client, taube_test_rig_env (user_variable),
                                  taube_test_rig_env (password_variable), NULL,
                                  taube_test_store_result_cb, &logged_in);
@@ -279,6 +289,32 @@ test_capability_id (void)
   g_assert_nonnull (server);
   g_assert_cmpstr (g_hash_table_lookup (server, "name"), ==, "Dovecot");
   g_assert_true (client_sent ("ID (\"name\" \"Taube\" \"version\" \"" PACKAGE_VERSION "\")"));
+  logout (client);
+}
+
+/* RFC 2971 §3.1: ID may come before login, e.g. to tell a provider who is connecting. */
+static void
+test_id_before_login (void)
+{
+  g_autoptr(TaubeImapClient) client = connect_only ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) namespace_result = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  g_autoptr(TaubeImapNamespaces) namespaces = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  taube_imap_client_id_async (client, NULL, taube_test_store_result_cb, &result);
+  server = taube_imap_client_id_finish (client, taube_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (server, "name"), ==, "Dovecot");
+  /* The mailbox commands wait for the login. */
+  taube_imap_client_namespace_async (client, NULL, taube_test_store_result_cb,
+                                     &namespace_result);
+  namespaces = taube_imap_client_namespace_finish (client, taube_test_wait (&namespace_result),
+                                                   &error);
+  g_assert_null (namespaces);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
   logout (client);
 }
 
@@ -529,6 +565,15 @@ has_change (GPtrArray  *changed,
 }
 
 static void
+vanished_cb (TaubeImapClient *client,
+             const char      *uids,
+             gboolean         earlier,
+             gpointer         user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
 test_qresync (void)
 {
   const char *qresync[] = { "QRESYNC", NULL };
@@ -541,6 +586,7 @@ test_qresync (void)
   g_autoptr(TaubeImapResponse) expunged = NULL;
   g_autoptr(TaubeImapSequenceSet) known = taube_imap_sequence_set_new ();
   TaubeImapQresyncParams params = { 0 };
+  guint signalled = 0;
 
   save_messages ("Drafts", 5);
   g_assert_true (enable (client, qresync));
@@ -563,6 +609,7 @@ test_qresync (void)
   g_clear_object (&client);
   client = alice ();
   g_assert_true (enable (client, qresync));
+  g_signal_connect (client, "vanished", G_CALLBACK (vanished_cb), &signalled);
   taube_imap_sequence_set_add_range (known, 1, 5);
   params.uidvalidity = first->info.uidvalidity;
   params.modseq = first->info.highestmodseq;
@@ -578,6 +625,8 @@ test_qresync (void)
   g_assert_true (taube_imap_sequence_set_contains (second->vanished, 3));
   g_assert_true (taube_imap_sequence_set_contains (second->vanished, 4));
   g_assert_true (has_change (second->changed, 2, "\\Flagged"));
+  /* The answer to the parameters is the result, not news for the signals. */
+  g_assert_cmpuint (signalled, ==, 0);
   logout (client);
 
   /* Without ENABLE QRESYNC the parameters are not sent and nothing is reported. */
@@ -648,7 +697,17 @@ test_compress (void)
   g_autoptr(TaubeImapSelectResult) opened = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(GString) big = g_string_new ("From: bob@example.test\r\nSubject: big\r\n\r\n");
+  g_autoptr(TaubeImapResponse) tagged = NULL;
+  g_autoptr(GPtrArray) untagged = NULL;
+  g_autoptr(GAsyncResult) fetched_big = NULL;
+  const TaubeImapValue *body;
+
   save_messages ("Sent", 30);
+  /* 400 KB that compress to a few: one read of compressed bytes gives many buffers full. */
+  while (big->len < 400 * 1024)
+    g_string_append (big, "All work and no play makes Jack a dull boy.\r\n");
+  save_message (taube_test_rig_env ("TAUBE_RIG_USER"), "Sent", big->str);
   taube_imap_client_compress_async (client, NULL, taube_test_store_result_cb, &result);
   g_assert_true (taube_imap_client_compress_finish (client, taube_test_wait (&result), &error));
   g_assert_no_error (error);
@@ -657,9 +716,18 @@ test_compress (void)
   /* Commands and answers, several reads' worth, go through DEFLATE both ways. */
   entries = list_mailboxes (client, TAUBE_IMAP_LIST_WITH_STATUS);
   g_assert_nonnull (find_entry (entries, "Sent"));
-  g_assert_cmpuint (find_entry (entries, "Sent")->status->messages, ==, 30);
+  g_assert_cmpuint (find_entry (entries, "Sent")->status->messages, ==, 31);
   opened = open_mailbox (client, "Sent", TRUE, NULL);
-  g_assert_cmpuint (opened->info.exists, ==, 30);
+  g_assert_cmpuint (opened->info.exists, ==, 31);
+  taube_imap_client_command_async (client, "FETCH 31 (RFC822.SIZE BODY.PEEK[])", NULL,
+                                   taube_test_store_result_cb, &fetched_big);
+  tagged = taube_imap_client_command_finish (client, taube_test_wait (&fetched_big), &untagged,
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (untagged->len, ==, 1);
+  body = taube_imap_response_get_fetch_item (g_ptr_array_index (untagged, 0), "BODY[]");
+  g_assert_nonnull (body);
+  g_assert_cmpuint (taube_imap_value_get_streamed_size (body), ==, big->len);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(TaubeImapResponse) fetched = run_command (client, "FETCH 1:* (ENVELOPE)");
@@ -944,6 +1012,7 @@ main (int   argc,
     g_log_set_writer_func (taube_test_log_writer, &capture, NULL);
 
   g_test_add_func ("/imap/session/capability-id", test_capability_id);
+  g_test_add_func ("/imap/session/id-before-login", test_id_before_login);
   g_test_add_func ("/imap/session/enable", test_enable);
   g_test_add_func ("/imap/session/namespace", test_namespace);
   g_test_add_func ("/imap/session/list-status", test_list_status);
