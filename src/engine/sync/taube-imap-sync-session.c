@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "taube-account-trust.h"
 #include "taube-imap-sync-private.h"
 #include "taube-password.h"
 #include "taube-sync-error.h"
@@ -43,22 +44,17 @@ static TaubeImapClient *
 build_client (TaubeAccount  *account,
               GError       **error)
 {
-  g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
+  g_autoptr(TaubeTlsTrust) trust = taube_account_new_tls_trust (account, error);
   g_autoptr(TaubeConnection) connection = NULL;
-  g_autofree char *ca_file = NULL;
-  g_auto(GStrv) pins = NULL;
   TaubeImapClient *client;
   TaubeSecurity security;
   gboolean allow_plaintext;
   guint port;
 
-  g_object_get (account, "ca-file", &ca_file, "pinned-certificates", &pins,
-                "incoming-port", &port, "incoming-security", &security,
-                "allow-plaintext", &allow_plaintext, NULL);
-  if (ca_file != NULL && *ca_file != '\0' && !taube_tls_trust_add_ca_file (trust, ca_file, error))
+  if (trust == NULL)
     return NULL;
-  for (guint i = 0; pins != NULL && pins[i] != NULL; i++)
-    taube_tls_trust_add_pin (trust, pins[i]);
+  g_object_get (account, "incoming-port", &port, "incoming-security", &security,
+                "allow-plaintext", &allow_plaintext, NULL);
   connection = taube_connection_new (taube_account_get_incoming_host (account), (guint16) port,
                                      security, trust, "taube-imap", CONNECT_TIMEOUT_MS,
                                      READ_TIMEOUT_MS);
