@@ -23,6 +23,13 @@ GTask             *_taube_imap_client_begin          (TaubeImapClient     *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 void               _taube_imap_client_release        (TaubeImapClient     *self);
+GTask             *_taube_imap_client_begin_pipelined (TaubeImapClient    *self,
+                                                      gpointer             source_tag,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+void               _taube_imap_client_release_task   (GTask               *task);
+gboolean           _taube_imap_client_is_pipelinable (const char          *command_line);
 void               _taube_imap_client_forget         (TaubeImapClient     *self);
 TaubeImapClientState _taube_imap_client_get_state    (TaubeImapClient     *self);
 void               _taube_imap_client_set_state      (TaubeImapClient     *self,
