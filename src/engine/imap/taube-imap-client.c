@@ -64,6 +64,7 @@ struct _TaubeImapClient
   GQueue finished;
   GTask *literal_owner;
   GTask *writing;            /* the command whose line is being written, not owned */
+  GCancellable *read_cancellable;  /* cancelled with any command in flight */
   GError *reader_error;
   guint responses_after_finish;
   gboolean reading;
@@ -125,6 +126,7 @@ taube_imap_client_finalize (GObject *object)
   g_clear_pointer (&self->parser, taube_imap_parser_free);
   g_clear_pointer (&self->capabilities, g_hash_table_unref);
   g_clear_error (&self->reader_error);
+  g_clear_object (&self->read_cancellable);
 
   G_OBJECT_CLASS (taube_imap_client_parent_class)->finalize (object);
 }
@@ -233,6 +235,7 @@ taube_imap_client_init (TaubeImapClient *self)
   self->parser = taube_imap_parser_new (&callbacks, self);
   self->next_tag = 1;
   self->pipeline_depth = TAUBE_IMAP_CLIENT_DEFAULT_PIPELINE_DEPTH;
+  self->read_cancellable = g_cancellable_new ();
 }
 
 /**
@@ -632,6 +635,7 @@ typedef struct
   gboolean logout;
   gboolean pipelined;       /* may be in flight together with other pipelined commands */
   gboolean streams;         /* takes body literals */
+  gulong cancel_id;         /* while in flight: its cancellable cuts the shared read */
 } Command;
 
 /* Frees a string that held a secret, zeroing it first. */
@@ -668,6 +672,56 @@ static void exchange_start (TaubeImapClient     *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data);
 
+static void
+cancel_read_cb (GCancellable *cancellable,
+                gpointer      read_cancellable)
+{
+  g_cancellable_cancel (read_cancellable);
+}
+
+/* Every command in flight waits on the same read: cancelling any of them cuts it, which
+ * fails them all and closes the session, whose state is unknown then. */
+static void
+command_watch (TaubeImapClient *self,
+               GTask           *task)
+{
+  Command *command = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (cancellable != NULL)
+    command->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_read_cb),
+                                                g_object_ref (self->read_cancellable),
+                                                g_object_unref);
+}
+
+static void
+command_unwatch (GTask *task)
+{
+  Command *command = g_task_get_task_data (task);
+
+  if (command->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), command->cancel_id);
+  command->cancel_id = 0;
+}
+
+/* A read cancelled for a command that is gone must not cut the next one's. */
+static void
+renew_read_cancellable (TaubeImapClient *self)
+{
+  if (!g_cancellable_is_cancelled (self->read_cancellable))
+    return;
+  for (GList *l = self->in_flight.head; l != NULL; l = l->next)
+    if (g_cancellable_is_cancelled (g_task_get_cancellable (l->data)))
+      return;
+  g_object_unref (self->read_cancellable);
+  self->read_cancellable = g_cancellable_new ();
+  for (GList *l = self->in_flight.head; l != NULL; l = l->next)
+    {
+      command_unwatch (l->data);
+      command_watch (self, l->data);
+    }
+}
+
 static gboolean
 exchange_known (TaubeImapClient *self,
                 GTask           *task)
@@ -690,7 +744,10 @@ fail_all (TaubeImapClient *self,
   while ((task = g_queue_pop_head (&self->finished)) != NULL)
     g_queue_push_tail (&tasks, task);
   while ((task = g_queue_pop_head (&self->in_flight)) != NULL)
-    g_queue_push_tail (&tasks, task);
+    {
+      command_unwatch (task);
+      g_queue_push_tail (&tasks, task);
+    }
   while ((task = g_queue_pop_head (&self->waiting)) != NULL)
     g_queue_push_tail (&tasks, task);
   self->literal_owner = NULL;
@@ -806,6 +863,7 @@ finish_command (TaubeImapClient   *self,
   Command *command = g_task_get_task_data (task);
 
   command->done = taube_imap_response_ref (response);
+  command_unwatch (task);
   g_queue_remove (&self->in_flight, task);
   g_queue_push_tail (&self->finished, task);
 }
@@ -1234,14 +1292,11 @@ taube_imap_client_fill_cb (GObject      *object,
 static void
 reader_start (TaubeImapClient *self)
 {
-  GTask *head = g_queue_peek_head (&self->in_flight);
-
-  if (self->reading || head == NULL)
+  if (self->reading || self->in_flight.length == 0)
     return;
   self->reading = TRUE;
-  /* With several commands in the pipe, cancelling the oldest cuts the read, which fails
-   * them all: the session's state is unknown after a cancelled read either way. */
-  taube_connection_fill_async (self->connection, g_task_get_cancellable (head),
+  renew_read_cancellable (self);
+  taube_connection_fill_async (self->connection, self->read_cancellable,
                                taube_imap_client_fill_cb, g_object_ref (self));
 }
 
@@ -1264,6 +1319,7 @@ taube_imap_client_write_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
           && g_queue_find (&self->in_flight, task) != NULL)
         {
+          command_unwatch (task);
           g_queue_remove (&self->in_flight, task);
           g_task_return_error (task, error);
           g_object_unref (task);
@@ -1319,6 +1375,7 @@ dispatch (TaubeImapClient *self)
     return;
   g_queue_pop_head (&self->waiting);
   g_queue_push_tail (&self->in_flight, task);
+  command_watch (self, task);
   if (command->tag == NULL)
     {
       reader_start (self);

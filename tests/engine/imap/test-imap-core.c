@@ -733,6 +733,46 @@ test_pipeline_depth (void)
   g_assert_false (taube_test_server_received_prefix (server, "A0003"));
 }
 
+/* Cancelling the youngest of three commands in flight cuts the read they share at once:
+ * the server never answers, yet all three fail and the session is closed. */
+static void
+test_pipeline_cancel_young (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call calls[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    call_init (&calls[i], "noop", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 NOOP");
+  taube_test_server_expect (server, "A0002 NOOP");
+  taube_test_server_expect (server, "A0003 NOOP");
+  client = fake_client (server);
+
+  start_command (client, "NOOP", NULL, &calls[0]);
+  start_command (client, "NOOP", NULL, &calls[1]);
+  start_command (client, "NOOP", cancellable, &calls[2]);
+  spin (200);
+  g_assert_cmpstr (order->str, ==, "");
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(TaubeImapResponse) response = command_finish (client, &calls[i], NULL, &error);
+
+      g_assert_null (response);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      call_clear (&calls[i]);
+    }
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,5 +789,6 @@ main (int   argc,
   g_test_add_func ("/imap/core/pipeline-barrier-runs-after", test_pipeline_barrier_runs_after);
   g_test_add_func ("/imap/core/pipeline-disconnect", test_pipeline_disconnect);
   g_test_add_func ("/imap/core/pipeline-depth", test_pipeline_depth);
+  g_test_add_func ("/imap/core/pipeline-cancel-young", test_pipeline_cancel_young);
   return g_test_run ();
 }
