@@ -9,11 +9,15 @@
 #include <glib/gi18n.h>
 
 #include "taube-application.h"
+#include "taube-preferences-window.h"
+#include "taube-setup-assistant.h"
 #include "taube-window.h"
 
 struct _TaubeApplication
 {
   AdwApplication parent_instance;
+
+  TaubeAccountManager *accounts;
 };
 
 G_DEFINE_FINAL_TYPE (TaubeApplication, taube_application, ADW_TYPE_APPLICATION)
@@ -111,7 +115,33 @@ help_activated (GSimpleAction *action,
                      g_object_ref (window));
 }
 
+static void
+add_account_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TaubeApplication *self = TAUBE_APPLICATION (user_data);
+  TaubeWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (taube_setup_assistant_new (GTK_WINDOW (window),
+                                                             self->accounts)));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TaubeApplication *self = TAUBE_APPLICATION (user_data);
+  TaubeWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (taube_preferences_window_new (GTK_WINDOW (window),
+                                                                self->accounts)));
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "add-account", .activate = add_account_activated },
+  { .name = "preferences", .activate = preferences_activated },
   { .name = "quit", .activate = quit_activated },
   { .name = "about", .activate = about_activated },
   { .name = "help", .activate = help_activated },
@@ -123,21 +153,41 @@ taube_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *help_accels[] = { "F1", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  TaubeApplication *self = TAUBE_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (taube_application_parent_class)->startup (app);
+
+  /* A broken account file is reported and skipped by the manager; the others still load. */
+  self->accounts = taube_account_manager_new (NULL);
+  if (!taube_account_manager_load (self->accounts, &error))
+    g_debug ("Not every account could be loaded: %s", error->message);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         preferences_accels);
+}
+
+static void
+taube_application_finalize (GObject *object)
+{
+  g_clear_object (&TAUBE_APPLICATION (object)->accounts);
+
+  G_OBJECT_CLASS (taube_application_parent_class)->finalize (object);
 }
 
 static void
 taube_application_class_init (TaubeApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->finalize = taube_application_finalize;
   app_class->activate = taube_application_activate;
   app_class->open = taube_application_open;
   app_class->startup = taube_application_startup;
@@ -156,4 +206,18 @@ taube_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
+}
+
+/**
+ * taube_application_get_account_manager:
+ * @self: a #TaubeApplication
+ *
+ * Returns: (transfer none): the accounts, loaded at start-up
+ */
+TaubeAccountManager *
+taube_application_get_account_manager (TaubeApplication *self)
+{
+  g_return_val_if_fail (TAUBE_IS_APPLICATION (self), NULL);
+
+  return self->accounts;
 }

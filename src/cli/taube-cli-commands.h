@@ -48,5 +48,7 @@ int   taube_cli_search      (int          argc,
                              char       **argv);
 int   taube_cli_send        (int          argc,
                              char       **argv);
+int   taube_cli_outbox      (int          argc,
+                             char       **argv);
 
 G_END_DECLS

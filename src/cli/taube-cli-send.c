@@ -17,6 +17,7 @@
 #include "taube-cli-commands.h"
 #include "taube-cli-store.h"
 #include "taube-outbox.h"
+#include "taube-store-outbox.h"
 
 #define EXIT_QUEUED 3
 #define EXIT_UNDONE 4
@@ -177,6 +178,18 @@ queued_cb (GObject      *object,
                              (delay + 999) / 1000), (delay + 999) / 1000);
 }
 
+/* The store writes in call order on one thread: once a read queued now has answered, the
+ * outbox's last update (the state, the error text) is on disk and the process may exit. */
+static void
+wait_for_writes (TaubeStore *store)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  taube_store_outbox_list_async (store, G_MAXINT64, NULL, taube_cli_result_cb, &result);
+  rows = taube_store_outbox_list_finish (store, taube_cli_wait (&result), NULL);
+}
+
 static int
 send_file (const char *path,
            const char *account_text,
@@ -213,6 +226,7 @@ send_file (const char *path,
   while (sending.exit_code < 0)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (sigint);
+  wait_for_writes (store);
   return sending.exit_code;
 }
 

@@ -5,7 +5,9 @@
  * With --once: sync, print one line per account, exit 0 only if every account synced.
  * Without: sync at once, then again every interval until SIGINT or SIGTERM; a sync in
  * progress is cancelled, which deletes nothing on a POP3 server (see
- * src/engine/sync/README.md). IMAP push (IDLE) joins here once the IMAP sync exists.
+ * src/engine/sync/README.md). IMAP accounts then stay connected with IDLE (TaubeImapPush),
+ * which syncs their other folders every interval itself; the service's rounds find those
+ * accounts locked and skip them.
  */
 #define G_LOG_DOMAIN "taube-cli"
 
@@ -15,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "taube-cli-commands.h"
+#include "taube-imap-push.h"
 #include "taube-sync-service.h"
 
 #define DEFAULT_INTERVAL_SECONDS (5 * 60)
@@ -30,6 +33,7 @@ typedef struct
   gboolean syncing;
   gboolean all_ok;
   guint timeout_id;
+  GPtrArray *pushes;     /* TaubeImapPush, once the first round is done */
 } SyncCommand;
 
 static void sync_command_start (SyncCommand *command);
@@ -59,6 +63,39 @@ sync_command_timeout_cb (gpointer user_data)
 }
 
 static void
+taube_cli_sync_push_stopped_cb (TaubeImapPush *push,
+                                gpointer       user_data)
+{
+  /* Translators: why an account stopped syncing, e.g. a wrong password */
+  g_printerr (_("An account stopped syncing: %s\n"), taube_imap_push_get_error (push)->message);
+}
+
+/* IMAP accounts stay connected from now on, with IDLE on the Inbox. */
+static void
+start_pushes (SyncCommand *command)
+{
+  TaubeAccountManager *accounts = taube_sync_service_get_accounts (command->service);
+  GListModel *model = G_LIST_MODEL (accounts);
+
+  command->pushes = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TaubeAccount) account = g_list_model_get_item (model, i);
+      TaubeImapPush *push;
+
+      if (taube_account_get_protocol (account) != TAUBE_PROTOCOL_IMAP
+          || (command->account_id != NULL
+              && g_strcmp0 (command->account_id, taube_account_get_id (account)) != 0))
+        continue;
+      push = taube_imap_push_new (taube_sync_service_get_store (command->service), account);
+      taube_imap_push_set_interval (push, command->interval);
+      g_signal_connect (push, "stopped", G_CALLBACK (taube_cli_sync_push_stopped_cb), NULL);
+      taube_imap_push_start (push);
+      g_ptr_array_add (command->pushes, push);
+    }
+}
+
+static void
 sync_command_done_cb (GObject      *object,
                       GAsyncResult *result,
                       gpointer      user_data)
@@ -76,8 +113,12 @@ sync_command_done_cb (GObject      *object,
     {
       const TaubeSyncResult *one = g_ptr_array_index (results, i);
 
-      if (one->error != NULL && g_error_matches (one->error, TAUBE_SYNC_ERROR,
-                                                 TAUBE_SYNC_ERROR_CANCELLED))
+      if (one->error != NULL && (g_error_matches (one->error, TAUBE_SYNC_ERROR,
+                                                  TAUBE_SYNC_ERROR_CANCELLED)
+                                 || (command->pushes != NULL
+                                     && one->protocol == TAUBE_PROTOCOL_IMAP
+                                     && g_error_matches (one->error, TAUBE_SYNC_ERROR,
+                                                         TAUBE_SYNC_ERROR_BUSY))))
         continue;
       print_result (one);
       command->all_ok = command->all_ok && one->error == NULL;
@@ -87,6 +128,8 @@ sync_command_done_cb (GObject      *object,
       g_main_loop_quit (command->loop);
       return;
     }
+  if (command->pushes == NULL)
+    start_pushes (command);
   command->timeout_id = g_timeout_add_seconds (command->interval, sync_command_timeout_cb,
                                                command);
 }
@@ -107,6 +150,8 @@ sync_command_signal_cb (gpointer user_data)
 
   g_cancellable_cancel (command->cancellable);
   g_clear_handle_id (&command->timeout_id, g_source_remove);
+  for (guint i = 0; command->pushes != NULL && i < command->pushes->len; i++)
+    taube_imap_push_stop (g_ptr_array_index (command->pushes, i));
   if (!command->syncing)
     g_main_loop_quit (command->loop);
   return G_SOURCE_CONTINUE;
@@ -188,6 +233,7 @@ taube_cli_sync (int    argc,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_handle_id (&command.timeout_id, g_source_remove);
+  g_clear_pointer (&command.pushes, g_ptr_array_unref);
   g_main_loop_unref (command.loop);
   g_object_unref (command.cancellable);
   g_object_unref (command.service);

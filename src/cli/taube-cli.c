@@ -53,6 +53,7 @@ static const Command commands[] = {
   { "folder-name", command_folder_name, N_("Convert an IMAP folder name (modified UTF-7)") },
   { "folders", taube_cli_folders, N_("List the folders in the local mail store") },
   { "messages", taube_cli_messages, N_("List the messages of a folder") },
+  { "outbox", taube_cli_outbox, N_("List the messages waiting in the outbox") },
   { "search", taube_cli_search, N_("Search all mail in the local store") },
   { "send", taube_cli_send, N_("Send a message file through the outbox") },
   { "show", taube_cli_show, N_("Show a message") },

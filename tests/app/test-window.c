@@ -94,20 +94,28 @@ test_actions (void)
   GtkWidget *menu_button = taube_test_find_by_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, 0);
   g_autofree char **quit_accels = NULL;
 
-  for (const char *const *name = (const char *[]){ "quit", "about", "help", NULL }; *name; name++)
+  for (const char *const *name = (const char *[]){ "quit", "about", "help", "add-account",
+                                                   "preferences", NULL };
+       *name; name++)
     g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), *name));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
 
   quit_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
   g_assert_cmpstr (quit_accels[0], ==, "<Control>q");
 
-  /* The primary menu offers shortcuts, help and about. */
+  /* The primary menu offers adding an account and preferences, then shortcuts, help and
+   * about. */
   g_assert_nonnull (menu_button);
   g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
   g_assert_cmpint (g_menu_model_get_n_items (
                      g_menu_model_get_item_link (gtk_menu_button_get_menu_model (
                                                    GTK_MENU_BUTTON (menu_button)),
                                                  0, G_MENU_LINK_SECTION)),
+                   ==, 2);
+  g_assert_cmpint (g_menu_model_get_n_items (
+                     g_menu_model_get_item_link (gtk_menu_button_get_menu_model (
+                                                   GTK_MENU_BUTTON (menu_button)),
+                                                 1, G_MENU_LINK_SECTION)),
                    ==, 3);
 }
 

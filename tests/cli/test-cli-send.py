@@ -38,7 +38,8 @@ def closed_port():
 
 
 def add_account(email, password, smtp_port):
-    out = run('account', 'add', '--email', email, '--name', 'Alice', '--protocol', 'pop3',
+    out = run('account', 'add', '--email', email, '--username', USER, '--name', 'Alice',
+              '--protocol', 'pop3',
               '--host', os.environ['TAUBE_RIG_HOST'], '--port', os.environ['TAUBE_RIG_POP3S_PORT'],
               '--security', 'tls', '--smtp-host', os.environ['TAUBE_RIG_HOST'],
               '--smtp-port', str(smtp_port), '--smtp-security', 'starttls',
@@ -131,6 +132,36 @@ path, message_id = write_message('cli down', USER2)
 out = run('send', path, '--no-undo', '--account', down)
 check('submission unreachable: exit 3, kept for a later attempt',
       out.returncode == 3 and 'outbox' in out.stderr, out.stdout + out.stderr)
+
+out = run('outbox', '--json')
+waiting = {m.get('subject'): m for m in json.loads(out.stdout or '[]')}
+down_row = waiting.get('cli down', {})
+rejected_row = waiting.get('cli rejected', {})
+check('outbox lists the queued message with the connection error',
+      out.returncode == 0 and down_row.get('state') == 'queued' and down_row.get('attempts') == 1
+      and down_row.get('error') and down_row.get('account_id') == down, out.stdout + out.stderr)
+check('outbox lists the refused message as failed, with the reason',
+      rejected_row.get('state') == 'failed' and '5.1.1' in (rejected_row.get('error') or ''),
+      out.stdout)
+check('sent and undone messages are not in the outbox',
+      set(waiting) == {'cli down', 'cli rejected'}, out.stdout)
+
+# The server is back: `outbox --send` sends what waits, at once rather than after the backoff.
+conf = os.path.join(os.environ['XDG_CONFIG_HOME'], 'taube', 'accounts', down + '.conf')
+with open(conf, encoding='utf-8') as handle:
+    text = handle.read()
+section = text.index('[Outgoing]')
+port_at = text.index('Port=', section)
+end = text.index('\n', port_at)
+with open(conf, 'w', encoding='utf-8') as handle:
+    handle.write(text[:port_at] + 'Port=' + os.environ['TAUBE_RIG_SUBMISSION_PORT'] + text[end:])
+out = run('outbox', '--send')
+check('outbox --send sends the queued message and exits 0',
+      out.returncode == 0 and 'sent' in out.stdout, out.stdout + out.stderr)
+check('the queued message arrived', delivered(USER2, message_id) is not None)
+out = run('outbox', '--json')
+check('only the refused message is left in the outbox',
+      [m.get('subject') for m in json.loads(out.stdout or '[]')] == ['cli rejected'], out.stdout)
 
 print(f'1..{len(results)}')
 for number, (name, ok, detail) in enumerate(results, 1):

@@ -216,6 +216,17 @@ check('reading while another process writes: no errors, nothing lost',
       writer.returncode == 0 and not failures and len(parse(out) or []) == 150,
       '%d reads, failures: %s %s' % (reads, failures[:2], writer_err))
 
+# Two processes writing at once (a sync in Taube and one in taube-cli): both get through.
+writers = [subprocess.Popen([POPULATE, account, 'Parallel', 'none', *many[:100]],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+           for account in (alice, bob)]
+outcomes = [w.communicate() + (w.returncode,) for w in writers]
+out = run('folders', '--json')
+parallel = [f.get('total') for f in parse(out) or [] if f.get('name') == 'Parallel']
+check('two writing processes at once: both complete, nothing lost',
+      all(code == 0 for _, _, code in outcomes) and parallel == [100, 100],
+      '%s %s' % (parallel, [err for _, err, _ in outcomes]))
+
 print(f'1..{len(results)}')
 for number, (name, ok, detail) in enumerate(results, 1):
     print(f'{"ok" if ok else "not ok"} {number} - {name}')

@@ -21,6 +21,12 @@ struct _TaubeWindow
   AdwHeaderBar *sidebar_header;
   AdwHeaderBar *message_list_header;
   AdwHeaderBar *reader_header;
+  GtkStack *sidebar_stack;
+  GtkListBox *account_list;
+  AdwStatusPage *welcome_page;
+  GtkButton *add_account_button;
+
+  TaubeAccountManager *accounts;
 };
 
 G_DEFINE_FINAL_TYPE (TaubeWindow, taube_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -46,6 +52,71 @@ navigate_back_activated (GtkWidget  *widget,
   TaubeWindow *self = TAUBE_WINDOW (widget);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* One row per account: its name and address. The folder tree comes later. */
+static GtkWidget *
+create_account_row (gpointer item,
+                    gpointer user_data)
+{
+  TaubeAccount *account = item;
+  g_autofree char *name = NULL;
+  const char *address = taube_account_get_email_address (account);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title;
+  GtkWidget *subtitle;
+
+  g_object_get (account, "display-name", &name, NULL);
+  title = gtk_label_new (name != NULL && name[0] != '\0' ? name : address);
+  subtitle = gtk_label_new (address);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), subtitle);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_name (box, taube_account_get_id (account));
+  /* An edit in Preferences saves into the same account object: the row follows it. */
+  g_object_bind_property (account, "display-name", title, "label", G_BINDING_DEFAULT);
+  g_object_bind_property (account, "email-address", subtitle, "label", G_BINDING_DEFAULT);
+  return box;
+}
+
+static void
+accounts_changed_cb (TaubeWindow *self)
+{
+  gboolean any = g_list_model_get_n_items (G_LIST_MODEL (self->accounts)) > 0;
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, any ? "accounts" : "empty");
+  gtk_widget_set_visible (GTK_WIDGET (self->add_account_button), !any);
+  adw_status_page_set_title (self->welcome_page,
+                             any ? _("No Folder Selected") : _("Welcome to Taube"));
+  adw_status_page_set_description (self->welcome_page,
+                                   any ? NULL
+                                       : _("Taube will set up your mail from your email "
+                                           "address and password, and explain each choice "
+                                           "it makes."));
+}
+
+/* GtkWindow gets its application after construction: the account list follows it. */
+static void
+application_changed_cb (TaubeWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (!TAUBE_IS_APPLICATION (app) || self->accounts != NULL)
+    return;
+  self->accounts = g_object_ref (taube_application_get_account_manager (TAUBE_APPLICATION (app)));
+  gtk_list_box_bind_model (self->account_list, G_LIST_MODEL (self->accounts), create_account_row,
+                           NULL, NULL);
+  g_signal_connect_object (self->accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  accounts_changed_cb (self);
 }
 
 static void
@@ -84,8 +155,11 @@ taube_window_dispose (GObject *object)
 {
   TaubeWindow *self = TAUBE_WINDOW (object);
 
+  if (self->account_list != NULL)
+    gtk_list_box_bind_model (self->account_list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TAUBE_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->accounts);
 
   G_OBJECT_CLASS (taube_window_parent_class)->dispose (object);
 }
@@ -107,6 +181,10 @@ taube_window_class_init (TaubeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TaubeWindow, sidebar_header);
   gtk_widget_class_bind_template_child (widget_class, TaubeWindow, message_list_header);
   gtk_widget_class_bind_template_child (widget_class, TaubeWindow, reader_header);
+  gtk_widget_class_bind_template_child (widget_class, TaubeWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, TaubeWindow, account_list);
+  gtk_widget_class_bind_template_child (widget_class, TaubeWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, TaubeWindow, add_account_button);
   gtk_widget_class_bind_template_callback (widget_class, taube_window_leaflet_folded_cb);
 
   gtk_widget_class_install_action (widget_class, "win.navigate-back", NULL,
@@ -123,6 +201,7 @@ taube_window_init (TaubeWindow *self)
   self->settings = g_settings_new (APPLICATION_ID);
   restore_window_state (self);
   taube_window_leaflet_folded_cb (self);
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
 }
 
 TaubeWindow *

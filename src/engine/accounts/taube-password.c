@@ -202,8 +202,12 @@ taube_password_clear_async (const char          *account_id,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, taube_password_clear_async);
-  attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (attributes, (gpointer) "account", (gpointer) account_id);
+  /* libsecret may read the attributes after this returns (the search runs later), and
+   * the caller's id need not live that long: the task owns a copy until it completes. */
+  attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_hash_table_insert (attributes, (gpointer) "account", g_strdup (account_id));
+  g_task_set_task_data (task, g_hash_table_ref (attributes),
+                        (GDestroyNotify) g_hash_table_unref);
   secret_password_clearv (taube_password_get_schema (), attributes, cancellable, clear_cb,
                           g_steal_pointer (&task));
 }

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "taube-outbox-private.h"
 
@@ -44,13 +45,29 @@ parse_message (GBytes  *raw,
   return message;
 }
 
+/* Whether @raw ends its first line with CRLF: a rewritten message keeps the line ends it had. */
+static gboolean
+uses_crlf (GBytes *raw)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (raw, &len);
+  const char *lf = memchr (data, '\n', len);
+
+  return lf != NULL && lf > data && lf[-1] == '\r';
+}
+
 static GBytes *
-write_message (GMimeMessage *message)
+write_message (GMimeMessage *message,
+               GBytes       *original)
 {
   g_autoptr(GMimeStream) stream = g_mime_stream_mem_new ();
+  g_autoptr(GMimeFormatOptions) options = g_mime_format_options_new ();
   GByteArray *array;
 
-  g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, stream);
+  g_mime_format_options_set_newline_format (options, uses_crlf (original)
+                                                     ? GMIME_NEWLINE_FORMAT_DOS
+                                                     : GMIME_NEWLINE_FORMAT_UNIX);
+  g_mime_object_write_to_stream (GMIME_OBJECT (message), options, stream);
   array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
   return g_bytes_new (array->data, array->len);
 }
@@ -199,7 +216,7 @@ _taube_outbox_complete_message (GBytes      *raw,
     }
   if (subject != NULL)
     *subject = g_strdup (g_mime_message_get_subject (message));
-  return changed ? write_message (message) : g_bytes_ref (raw);
+  return changed ? write_message (message, raw) : g_bytes_ref (raw);
 }
 
 /*
@@ -233,7 +250,7 @@ _taube_outbox_envelope_new (GBytes  *raw,
   headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
   while (g_mime_header_list_remove (headers, "Bcc"))
     had_bcc = TRUE;
-  envelope->data = had_bcc ? write_message (message) : g_bytes_ref (raw);
+  envelope->data = had_bcc ? write_message (message, raw) : g_bytes_ref (raw);
   envelope->flags = send_flags (envelope->data);
   return g_steal_pointer (&envelope);
 }

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "taube-account-trust.h"
 #include "taube-outbox-private.h"
 #include "taube-password.h"
 #include "taube-smtp-error.h"
@@ -55,18 +56,13 @@ static TaubeConnection *
 new_connection (TaubeAccount  *account,
                 GError       **error)
 {
-  g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
-  g_autofree char *ca_file = NULL;
-  g_auto(GStrv) pins = NULL;
+  g_autoptr(TaubeTlsTrust) trust = taube_account_new_tls_trust (account, error);
   TaubeSecurity security;
   guint port;
 
-  g_object_get (account, "outgoing-port", &port, "outgoing-security", &security,
-                "ca-file", &ca_file, "pinned-certificates", &pins, NULL);
-  if (ca_file != NULL && !taube_tls_trust_add_ca_file (trust, ca_file, error))
+  if (trust == NULL)
     return NULL;
-  for (gsize i = 0; pins != NULL && pins[i] != NULL; i++)
-    taube_tls_trust_add_pin (trust, pins[i]);
+  g_object_get (account, "outgoing-port", &port, "outgoing-security", &security, NULL);
   return taube_connection_new (taube_account_get_outgoing_host (account), (guint16) port,
                                security, trust, "taube-smtp", CONNECT_TIMEOUT_MS,
                                READ_TIMEOUT_MS);

@@ -74,6 +74,7 @@ typedef struct
   TaubeAccount *account;
   TaubeOutboxEnvelope *envelope;
   char *warning;
+  TaubeOutboxSaveFinish save_finish;  /* the one that goes with the save call made */
 } Work;
 
 static void attempt (TaubeOutbox *self, gint64 id);
@@ -234,7 +235,8 @@ work_finish (Work             *work,
   int stored_state = state == TAUBE_OUTBOX_STATE_SENT ? 3 : (int) state;
 
   taube_store_outbox_update_async (self->store, work->id, stored_state, now_ms () + retry_in_ms,
-                                   work->entry->attempts, error_text, NULL, store_done_cb, NULL);
+                                   work->entry->attempts, error_text, FALSE, NULL, store_done_cb,
+                                   NULL);
   _taube_outbox_emit_state (self, work->id, state, error_text);
   if (state == TAUBE_OUTBOX_STATE_QUEUED || state == TAUBE_OUTBOX_STATE_SENT)
     _taube_outbox_schedule (self, work->id, retry_in_ms);
@@ -262,11 +264,10 @@ saved_cb (GObject      *object,
 {
   Work *work = user_data;
   TaubeOutbox *self = work->self;
-  TaubeProtocol protocol = taube_account_get_protocol (work->account);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (self->save_finish[protocol] (result, &error))
+  if (work->save_finish (result, &error))
     {
       taube_store_outbox_remove_async (self->store, work->id, FALSE, NULL, removed_after_save_cb,
                                        work);
@@ -297,6 +298,7 @@ save_sent (Work *work)
       return;
     }
   protocol = taube_account_get_protocol (work->account);
+  work->save_finish = self->save_finish[protocol];
   self->save[protocol] (self, work->account, work->entry->raw, self->cancellable, saved_cb, work);
 }
 
@@ -333,9 +335,10 @@ sent_cb (GObject      *object,
   if (recipients != NULL)
     {
       work->warning = describe_rejected (recipients);
-      /* Recorded before the copy, so a crash now never sends it again. */
+      /* Recorded before the copy, so a crash now never sends it again; the claim stays ours
+       * while the copy is saved. */
       taube_store_outbox_update_async (self->store, work->id, 3, now_ms (), work->entry->attempts,
-                                       work->warning, NULL, store_done_cb, NULL);
+                                       work->warning, TRUE, NULL, store_done_cb, NULL);
       save_sent (work);
       return;
     }
@@ -764,6 +767,27 @@ taube_outbox_start (TaubeOutbox *self)
   taube_store_outbox_list_async (self->store, 0, NULL, start_list_cb, g_object_ref (self));
 }
 
+static void
+requeued_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TimerData *data = user_data;
+  g_autoptr(TaubeOutbox) self = data->self;
+  g_autoptr(GError) error = NULL;
+  gint64 id = data->id;
+
+  g_free (data);
+  /* Only a failed message goes back to the queue; others are on their way already. */
+  if (taube_store_outbox_change_finish (TAUBE_STORE (object), result, &error))
+    {
+      _taube_outbox_emit_state (self, id, TAUBE_OUTBOX_STATE_QUEUED, NULL);
+      _taube_outbox_schedule (self, id, 0);
+    }
+  else if (error != NULL)
+    g_warning ("Could not queue a message again: %s", error->message);
+}
+
 /**
  * taube_outbox_retry:
  * @self: a #TaubeOutbox
@@ -775,9 +799,11 @@ void
 taube_outbox_retry (TaubeOutbox *self,
                     gint64       id)
 {
+  TimerData *data;
+
   g_return_if_fail (TAUBE_IS_OUTBOX (self));
-  taube_store_outbox_update_async (self->store, id, 0, now_ms (), 0, NULL, NULL, store_done_cb,
-                                   NULL);
-  _taube_outbox_emit_state (self, id, TAUBE_OUTBOX_STATE_QUEUED, NULL);
-  _taube_outbox_schedule (self, id, 0);
+  data = g_new0 (TimerData, 1);
+  data->self = g_object_ref (self);
+  data->id = id;
+  taube_store_outbox_requeue_async (self->store, id, now_ms (), NULL, requeued_cb, data);
 }

@@ -358,7 +358,9 @@ taube_store_outbox_list_finish (TaubeStore    *self,
  * @callback: called when done; taube_store_outbox_change_finish() says if it is ours
  * @user_data: data for @callback
  *
- * Marks a queued message as being sent by @pid, if it is due and nobody else sends it.
+ * Marks a queued message as being sent by @pid, if it is due and nobody else sends it; or a
+ * sent one (state 3) as having its copy saved by @pid. A claim older than @stale_before is
+ * taken over.
  */
 void
 taube_store_outbox_claim_async (TaubeStore          *self,
@@ -371,8 +373,10 @@ taube_store_outbox_claim_async (TaubeStore          *self,
                                 gpointer             user_data)
 {
   OutboxJob *job = outbox_job_new (
-    "UPDATE outbox SET state = 1, claim_pid = ?2, claimed_at = ?3 WHERE id = ?1 AND "
-    "((state = 0 AND send_after <= ?3) OR (state = 1 AND claimed_at < ?4));", RESULT_CHANGES);
+    "UPDATE outbox SET state = CASE WHEN state = 3 THEN 3 ELSE 1 END, claim_pid = ?2, "
+    "claimed_at = ?3 WHERE id = ?1 AND "
+    "((state IN (0, 3) AND claim_pid IS NULL AND send_after <= ?3) "
+    "OR (state IN (1, 3) AND claim_pid IS NOT NULL AND claimed_at < ?4));", RESULT_CHANGES);
 
   g_return_if_fail (TAUBE_IS_STORE (self));
   add_int (job, id);
@@ -391,7 +395,7 @@ taube_store_outbox_claim_async (TaubeStore          *self,
  * @callback: called when done
  * @user_data: data for @callback
  *
- * Puts a message that @pid was sending back in the queue.
+ * Puts a message that @pid was sending back in the queue (a sent one stays sent).
  */
 void
 taube_store_outbox_release_async (TaubeStore          *self,
@@ -402,8 +406,8 @@ taube_store_outbox_release_async (TaubeStore          *self,
                                   gpointer             user_data)
 {
   OutboxJob *job = outbox_job_new (
-    "UPDATE outbox SET state = 0, claim_pid = NULL, claimed_at = NULL "
-    "WHERE id = ? AND state = 1 AND claim_pid = ?;", RESULT_CHANGES);
+    "UPDATE outbox SET state = CASE WHEN state = 1 THEN 0 ELSE state END, claim_pid = NULL, "
+    "claimed_at = NULL WHERE id = ? AND claim_pid = ?;", RESULT_CHANGES);
 
   g_return_if_fail (TAUBE_IS_STORE (self));
   add_int (job, id);
@@ -415,10 +419,12 @@ taube_store_outbox_release_async (TaubeStore          *self,
  * taube_store_outbox_update_async:
  * @self: a #TaubeStore
  * @id: a row
- * @state: its new TaubeOutboxState; any state but "sending" ends the claim
+ * @state: its new TaubeOutboxState (3 for sent, copy not saved yet)
  * @send_after: when to try next (ms since 1970)
  * @attempts: how many attempts failed so far
  * @error_text: (nullable): the last error, for the person
+ * @keep_claim: the claiming process goes on with the message (sent, now saving the copy);
+ *   otherwise any state but "sending" ends the claim
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
  * @user_data: data for @callback
@@ -430,14 +436,15 @@ taube_store_outbox_update_async (TaubeStore          *self,
                                  gint64               send_after,
                                  guint                attempts,
                                  const char          *error_text,
+                                 gboolean             keep_claim,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
   OutboxJob *job = outbox_job_new (
     "UPDATE outbox SET state = ?2, send_after = ?3, attempts = ?4, error = ?5, "
-    "claim_pid = CASE WHEN ?2 = 1 THEN claim_pid END, "
-    "claimed_at = CASE WHEN ?2 = 1 THEN claimed_at END WHERE id = ?1;", RESULT_CHANGES);
+    "claim_pid = CASE WHEN ?2 = 1 OR ?6 THEN claim_pid END, "
+    "claimed_at = CASE WHEN ?2 = 1 OR ?6 THEN claimed_at END WHERE id = ?1;", RESULT_CHANGES);
 
   g_return_if_fail (TAUBE_IS_STORE (self));
   add_int (job, id);
@@ -445,7 +452,64 @@ taube_store_outbox_update_async (TaubeStore          *self,
   add_int (job, send_after);
   add_int (job, attempts);
   add_text (job, error_text);
+  add_int (job, keep_claim);
   queue_job (self, job, taube_store_outbox_update_async, cancellable, callback, user_data);
+}
+
+/**
+ * taube_store_outbox_requeue_async:
+ * @self: a #TaubeStore
+ * @id: a failed message
+ * @send_after: when to try it (ms since 1970)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; taube_store_outbox_change_finish() says if it was failed
+ * @user_data: data for @callback
+ *
+ * Queues a failed message again, with a fresh count of attempts.
+ */
+void
+taube_store_outbox_requeue_async (TaubeStore          *self,
+                                  gint64               id,
+                                  gint64               send_after,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  OutboxJob *job = outbox_job_new (
+    "UPDATE outbox SET state = 0, send_after = ?, attempts = 0, error = NULL "
+    "WHERE id = ? AND state = 2;", RESULT_CHANGES);
+
+  g_return_if_fail (TAUBE_IS_STORE (self));
+  add_int (job, send_after);
+  add_int (job, id);
+  queue_job (self, job, taube_store_outbox_requeue_async, cancellable, callback, user_data);
+}
+
+/**
+ * taube_store_outbox_due_now_async:
+ * @self: a #TaubeStore
+ * @now: ms since 1970
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done; taube_store_outbox_change_finish() says if any row changed
+ * @user_data: data for @callback
+ *
+ * Makes every queued message nobody is sending due at @now, also those waiting for a retry:
+ * the person asked to send now.
+ */
+void
+taube_store_outbox_due_now_async (TaubeStore          *self,
+                                  gint64               now,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  OutboxJob *job = outbox_job_new (
+    "UPDATE outbox SET send_after = ?1 WHERE state IN (0, 3) AND claim_pid IS NULL "
+    "AND send_after > ?1;", RESULT_CHANGES);
+
+  g_return_if_fail (TAUBE_IS_STORE (self));
+  add_int (job, now);
+  queue_job (self, job, taube_store_outbox_due_now_async, cancellable, callback, user_data);
 }
 
 /**

@@ -69,6 +69,18 @@ void      taube_store_outbox_update_async       (TaubeStore           *self,
                                                  gint64                send_after,
                                                  guint                 attempts,
                                                  const char           *error_text,
+                                                 gboolean              keep_claim,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+void      taube_store_outbox_requeue_async      (TaubeStore           *self,
+                                                 gint64                id,
+                                                 gint64                send_after,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+void      taube_store_outbox_due_now_async      (TaubeStore           *self,
+                                                 gint64                now,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
@@ -78,7 +90,7 @@ void      taube_store_outbox_remove_async       (TaubeStore           *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
-/* For claim, release, update and remove: TRUE if a row changed, FALSE (no error) if none. */
+/* For claim, release, update, requeue, due_now and remove: TRUE if a row changed, FALSE (no error) if none. */
 gboolean  taube_store_outbox_change_finish      (TaubeStore           *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);

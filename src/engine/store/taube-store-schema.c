@@ -14,7 +14,6 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
 
 #include "taube-store-error.h"
 #include "taube-store-private.h"
@@ -39,22 +38,16 @@ lookup_migration (int version)
 int
 _taube_store_schema_get_latest (void)
 {
-  g_auto(GStrv) names = NULL;
   int version = 0;
 
-  /* The numbers are read from the names rather than counted: migrations are written on
-   * parallel branches (a number is reserved per branch), so a build may have gaps. */
-  names = g_resource_enumerate_children (_taube_store_sql_get_resource (),
-                                         RESOURCE_BASE "/store/sql/",
-                                         G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+  for (;;)
     {
-      int number;
+      g_autoptr(GBytes) sql = lookup_migration (version + 1);
 
-      if (sscanf (names[i], "version-%03d.sql", &number) == 1)
-        version = MAX (version, number);
+      if (sql == NULL)
+        return version;
+      version++;
     }
-  return version;
 }
 
 static gboolean
@@ -87,9 +80,7 @@ apply_migration (TaubeStoreDb  *db,
   g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d;", version);
   g_autofree char *script = NULL;
 
-  /* A number reserved by a branch not merged into this build: nothing to apply. */
-  if (sql == NULL)
-    return _taube_store_db_exec (db, bump, error);
+  g_assert (sql != NULL);
   /* The resource data is NUL-terminated, but copy it to say so explicitly. */
   script = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
   g_debug ("Applying migration %d to %s", version, _taube_store_db_get_path (db));

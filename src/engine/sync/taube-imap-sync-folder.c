@@ -10,7 +10,8 @@
  *     is filled again as new.
  *  3. Without QRESYNC, flags and expunges are found by comparison: UID FETCH lo:hi (FLAGS)
  *     one window of UIDs at a time against the same window read from the store.
- *  4. New messages, newest first, a window of UIDs per UID FETCH and per store transaction;
+ *  4. New messages, newest first, a window of UIDs per UID FETCH (flags, date, size and the
+ *     list's header fields) and per store transaction;
  *     the next FETCH runs while the store writes the last window, with at most two windows
  *     waiting, so memory stays bounded whatever the folder's size.
  *  5. UIDNEXT and HIGHESTMODSEQ are stored last: a sync that stops halfway is redone from
@@ -44,9 +45,13 @@ typedef struct
   guint32 compare_end;
   /* Step 4: UID ranges still to fetch, as pairs (first, last), the newest last. */
   GArray *ranges;
+  GPtrArray *window;     /* TaubeNewMessage of the FETCH running */
   guint pending_writes;
   gboolean fetching;
   gboolean done;
+  /* Bodies by policy: the ones tried, so a message gone meanwhile is not tried forever. */
+  GHashTable *tried;
+  GArray *body_ids;
   GError *error;
 } FolderJob;
 
@@ -58,6 +63,9 @@ folder_job_free (FolderJob *job)
   g_clear_pointer (&job->vanished, g_array_unref);
   g_clear_pointer (&job->changed, g_array_unref);
   g_clear_pointer (&job->ranges, g_array_unref);
+  g_clear_pointer (&job->window, g_ptr_array_unref);
+  g_clear_pointer (&job->tried, g_hash_table_unref);
+  g_clear_pointer (&job->body_ids, g_array_unref);
   g_clear_error (&job->error);
   g_free (job);
 }
@@ -169,6 +177,99 @@ finish_folder (GTask *task)
                                       NULL, taube_imap_sync_folder_state_cb, task);
 }
 
+/* -- Bodies by policy, in the folder that is selected ---------------------------------- */
+
+#define BODY_BATCH 20
+
+static void bodies_step (GTask *task);
+
+static void
+taube_imap_sync_folder_body_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!taube_imap_sync_fetch_body_finish (TAUBE_IMAP_SYNC (object), result, &error))
+    {
+      /* Gone meanwhile: the next sync removes it. Anything else fails the folder. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          folder_fail (task, g_steal_pointer (&error));
+          return;
+        }
+      g_debug ("No body: %s", error->message);
+    }
+  bodies_step (task);
+}
+
+/* The next message whose body the policy wants, or 0. */
+static gint64
+next_body (TaubeImapSync  *self,
+           FolderJob      *job,
+           GError        **error)
+{
+  gint64 since = 0;
+
+  if (job->tried == NULL)
+    job->tried = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (self->bodies == TAUBE_IMAP_SYNC_BODIES_RECENT)
+    since = g_get_real_time () / G_USEC_PER_SEC - (gint64) self->body_days * 24 * 3600;
+  for (;;)
+    {
+      if (job->body_ids == NULL || job->body_ids->len == 0)
+        {
+          g_clear_pointer (&job->body_ids, g_array_unref);
+          job->body_ids = taube_store_list_ids_without_body (self->store, job->folder_id, since,
+                                                             BODY_BATCH + g_hash_table_size (
+                                                               job->tried), error);
+          if (job->body_ids == NULL)
+            return -1;
+          for (guint i = job->body_ids->len; i > 0; i--)
+            if (g_hash_table_contains (job->tried, &g_array_index (job->body_ids, gint64, i - 1)))
+              g_array_remove_index (job->body_ids, i - 1);
+          if (job->body_ids->len == 0)
+            return 0;
+        }
+      {
+        gint64 id = g_array_index (job->body_ids, gint64, 0);
+
+        g_array_remove_index (job->body_ids, 0);
+        g_hash_table_add (job->tried, g_memdup2 (&id, sizeof id));
+        return id;
+      }
+    }
+}
+
+static void
+bodies_step (GTask *task)
+{
+  TaubeImapSync *self = g_task_get_source_object (task);
+  FolderJob *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 id;
+
+  if (self->bodies == TAUBE_IMAP_SYNC_BODIES_ON_DEMAND)
+    {
+      finish_folder (task);
+      return;
+    }
+  id = next_body (self, job, &error);
+  if (id < 0)
+    {
+      folder_fail (task, error);
+      return;
+    }
+  if (id == 0)
+    {
+      finish_folder (task);
+      return;
+    }
+  _taube_imap_sync_fetch_selected_body_async (self, id, g_task_get_cancellable (task),
+                                              taube_imap_sync_folder_body_cb, task);
+}
+
 /* -- 4. New messages in windows, newest first -------------------------------------------- */
 
 static void
@@ -204,6 +305,17 @@ next_window (FolderJob *job,
 }
 
 static void
+taube_imap_sync_folder_message_cb (const TaubeImapFetchedMessage *fetched,
+                                   gpointer                       user_data)
+{
+  FolderJob *job = user_data;
+  TaubeNewMessage *message = _taube_imap_sync_new_message (fetched);
+
+  if (message != NULL)
+    g_ptr_array_add (job->window, message);
+}
+
+static void
 taube_imap_sync_folder_fetch_cb (GObject      *object,
                                  GAsyncResult *result,
                                  gpointer      user_data)
@@ -211,41 +323,21 @@ taube_imap_sync_folder_fetch_cb (GObject      *object,
   GTask *task = user_data;
   TaubeImapSync *self = g_task_get_source_object (task);
   FolderJob *job = g_task_get_task_data (task);
-  g_autoptr(TaubeImapResponse) response = NULL;
-  g_autoptr(GPtrArray) untagged = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) messages = g_steal_pointer (&job->window);
   GError *error = NULL;
 
   job->fetching = FALSE;
-  response = taube_imap_client_command_finish (TAUBE_IMAP_CLIENT (object), result, &untagged,
-                                               &error);
-  if (response == NULL)
+  if (!taube_imap_client_fetch_finish (TAUBE_IMAP_CLIENT (object), result, NULL, &error))
     {
       folder_fail (task, error);
       return;
     }
-  messages = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_new_message_free);
-  for (guint i = 0; i < untagged->len; i++)
-    {
-      TaubeNewMessage *message = _taube_imap_sync_parse_fetch_message (
-        g_ptr_array_index (untagged, i), &error);
-
-      if (error != NULL)
-        {
-          folder_fail (task, error);
-          return;
-        }
-      if (message != NULL)
-        g_ptr_array_add (messages, message);
-    }
-  g_clear_pointer (&untagged, g_ptr_array_unref);
   if (messages->len > 0)
     {
       self->stats.added += messages->len;
       job->pending_writes++;
-      taube_store_add_messages_async (self->store, job->folder_id, messages,
-                                      NULL, taube_imap_sync_folder_write_cb,
-                                      g_object_ref (task));
+      taube_store_add_messages_async (self->store, job->folder_id, messages, NULL,
+                                      taube_imap_sync_folder_write_cb, g_object_ref (task));
     }
   fetch_step (task);
 }
@@ -255,7 +347,8 @@ fetch_step (GTask *task)
 {
   TaubeImapSync *self = g_task_get_source_object (task);
   FolderJob *job = g_task_get_task_data (task);
-  g_autofree char *command = NULL;
+  g_autofree char *uids = NULL;
+  TaubeImapFetchRequest request = { 0 };
   guint32 first, last;
 
   if (job->error != NULL)
@@ -270,14 +363,19 @@ fetch_step (GTask *task)
   if (!next_window (job, self->window, &first, &last))
     {
       if (job->pending_writes == 0)
-        finish_folder (task);
+        bodies_step (task);
       return;
     }
-  command = g_strdup_printf ("UID FETCH %u:%u (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE%s)",
-                             first, last, self->condstore ? " MODSEQ" : "");
+  uids = g_strdup_printf ("%u:%u", first, last);
+  request.uids = uids;
+  request.items = TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_INTERNALDATE | TAUBE_IMAP_FETCH_SIZE
+                  | (self->condstore ? TAUBE_IMAP_FETCH_MODSEQ : 0);
+  request.header_fields = _taube_imap_sync_list_headers;
+  job->window = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_new_message_free);
   job->fetching = TRUE;
-  taube_imap_client_command_async (self->client, command, g_task_get_cancellable (task),
-                                   taube_imap_sync_folder_fetch_cb, task);
+  taube_imap_client_fetch_async (self->client, &request, taube_imap_sync_folder_message_cb,
+                                 NULL, job, g_task_get_cancellable (task),
+                                 taube_imap_sync_folder_fetch_cb, task);
 }
 
 /* Which UIDs to fetch: everything above what the store has, and, if an earlier first

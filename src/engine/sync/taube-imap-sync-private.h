@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "taube-imap-fetch.h"
 #include "taube-imap-response.h"
 #include "taube-imap-sync.h"
 #include "taube-new-message.h"
@@ -23,17 +24,26 @@ struct _TaubeImapSync
   gboolean qresync;
   gboolean condstore;
   guint window;
+  TaubeImapSyncBodies bodies;
+  guint body_days;
   TaubeImapSyncStats stats;
 };
 
 /* taube-imap-sync-fetch.c */
-gint64           _taube_imap_sync_parse_internaldate  (const char            *text);
+extern const char *const _taube_imap_sync_list_headers[];
+
 TaubeMessageFlags _taube_imap_sync_parse_flags        (const TaubeImapValue  *list,
                                                        GStrv                 *keywords);
 gboolean         _taube_imap_sync_parse_fetch_state   (TaubeImapResponse     *response,
                                                        TaubeStoreUidState    *state);
-TaubeNewMessage *_taube_imap_sync_parse_fetch_message (TaubeImapResponse     *response,
-                                                       GError               **error);
+TaubeNewMessage *_taube_imap_sync_new_message         (const TaubeImapFetchedMessage *fetched);
+
+/* taube-imap-sync-body.c */
+void _taube_imap_sync_fetch_selected_body_async (TaubeImapSync       *self,
+                                                 gint64               message_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 
 /* taube-imap-sync.c */
 char            *_taube_imap_sync_quote_mailbox       (const char            *name);

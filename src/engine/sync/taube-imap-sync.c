@@ -108,6 +108,23 @@ taube_imap_sync_set_window (TaubeImapSync *self,
 }
 
 /**
+ * taube_imap_sync_set_bodies:
+ * @self: a #TaubeImapSync
+ * @bodies: which bodies a sync downloads
+ * @days: with %TAUBE_IMAP_SYNC_BODIES_RECENT, how many days back
+ */
+void
+taube_imap_sync_set_bodies (TaubeImapSync       *self,
+                            TaubeImapSyncBodies  bodies,
+                            guint                days)
+{
+  g_return_if_fail (TAUBE_IS_IMAP_SYNC (self));
+
+  self->bodies = bodies;
+  self->body_days = days;
+}
+
+/**
  * taube_imap_sync_get_stats:
  * @self: a #TaubeImapSync
  *

@@ -6,7 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "taube-account.h"
 #include "taube-imap-client.h"
+#include "taube-offline-queue.h"
 #include "taube-store.h"
 
 G_BEGIN_DECLS
@@ -69,6 +71,51 @@ void             taube_imap_sync_all_async           (TaubeImapSync       *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 gboolean         taube_imap_sync_all_finish          (TaubeImapSync       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/**
+ * TaubeImapSyncBodies:
+ * @TAUBE_IMAP_SYNC_BODIES_ON_DEMAND: only when a message is opened
+ * @TAUBE_IMAP_SYNC_BODIES_RECENT: during sync, for messages of the last days
+ * @TAUBE_IMAP_SYNC_BODIES_ALL: during sync, for every message
+ *
+ * Which bodies a sync downloads for reading offline.
+ */
+typedef enum
+{
+  TAUBE_IMAP_SYNC_BODIES_ON_DEMAND,
+  TAUBE_IMAP_SYNC_BODIES_RECENT,
+  TAUBE_IMAP_SYNC_BODIES_ALL,
+} TaubeImapSyncBodies;
+
+void             taube_imap_sync_set_bodies          (TaubeImapSync       *self,
+                                                      TaubeImapSyncBodies  bodies,
+                                                      guint                days);
+void             taube_imap_sync_fetch_body_async    (TaubeImapSync       *self,
+                                                      gint64               message_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         taube_imap_sync_fetch_body_finish   (TaubeImapSync       *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+/* Opening a session for an account: taube-imap-sync-session.c */
+void             taube_imap_sync_open_async          (TaubeAccount        *account,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+TaubeImapClient *taube_imap_sync_open_finish         (GAsyncResult        *result,
+                                                      GError             **error);
+
+/* One whole pass: queue replay, folder list, every folder: taube-sync-service-imap.c */
+void             taube_imap_sync_run_async           (TaubeImapSync       *self,
+                                                      TaubeOfflineQueue   *queue,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean         taube_imap_sync_run_finish          (TaubeImapSync       *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 

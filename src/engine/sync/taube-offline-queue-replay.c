@@ -13,7 +13,8 @@
  *    is created and the move sent once more;
  *  - any other refusal of a flag change, move or deletion: logged and dropped, as retrying
  *    would be refused the same way;
- *  - a draft is never dropped: it stays queued (with its text) until the server has it.
+ *  - a draft is never dropped: a refused APPEND keeps it queued (with its text) for the next
+ *    replay; once the server has it, its local stand-in gives way to the server's copy.
  */
 #define G_LOG_DOMAIN "taube-sync"
 
@@ -23,6 +24,7 @@
 #include "taube-imap-sequence-set.h"
 #include "taube-imap-sync-private.h"
 #include "taube-offline-queue-private.h"
+#include "taube-utf7.h"
 
 typedef struct
 {
@@ -350,6 +352,92 @@ taube_offline_queue_select_cb (GObject      *object,
   run_next_command (task);
 }
 
+/* -- Drafts: APPEND, then the local stand-in gives way to the server's copy ------------- */
+
+static void
+taube_offline_queue_draft_counted_cb (GObject      *object,
+                                      GAsyncResult *result,
+                                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!taube_store_queue_count_attempt_finish (TAUBE_STORE (object), result, &error))
+    g_debug ("Could not count a failed draft upload: %s", error->message);
+  replay_next (task);
+}
+
+static void
+remove_draft_stand_in (GTask              *task,
+                       TaubeStoreQueuedOp *op)
+{
+  TaubeOfflineQueue *self = g_task_get_source_object (task);
+  g_autoptr(GListModel) folders = taube_store_list_folders (self->store, self->account_id, NULL);
+  g_autofree char *uidl = _taube_offline_queue_draft_uidl (op->id);
+
+  for (guint i = 0; folders != NULL && i < g_list_model_get_n_items (folders); i++)
+    {
+      g_autoptr(TaubeFolder) folder = g_list_model_get_item (folders, i);
+      g_autoptr(TaubeMessage) stand_in = NULL;
+      gint64 id;
+
+      if (g_strcmp0 (taube_folder_get_name (folder), op->mailbox) != 0)
+        continue;
+      stand_in = taube_store_lookup_uidl (self->store, taube_folder_get_id (folder), uidl, NULL);
+      if (stand_in == NULL)
+        break;
+      id = taube_message_get_id (stand_in);
+      taube_store_remove_messages_async (self->store, &id, 1, NULL,
+                                         taube_offline_queue_tidied_cb, task);
+      return;
+    }
+  forget_op (task);
+}
+
+static void
+taube_offline_queue_appended_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  TaubeOfflineQueue *self = g_task_get_source_object (task);
+  ReplayJob *job = g_task_get_task_data (task);
+  TaubeStoreQueuedOp *op = current_op (job);
+  g_autoptr(GError) error = NULL;
+
+  if (taube_imap_client_append_finish (TAUBE_IMAP_CLIENT (object), result, NULL, NULL, &error))
+    {
+      remove_draft_stand_in (task, op);
+      return;
+    }
+  if (!g_error_matches (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_NO)
+      && !g_error_matches (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_SERVER_BAD))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  /* Refused (over quota, too big …): kept with its text for the next replay. */
+  g_message ("The server refused draft %" G_GINT64_FORMAT ", kept for later: %s", op->id,
+             error->message);
+  taube_store_queue_count_attempt_async (self->store, op->id, NULL,
+                                         taube_offline_queue_draft_counted_cb, task);
+}
+
+static void
+append_draft (GTask              *task,
+              TaubeStoreQueuedOp *op)
+{
+  ReplayJob *job = g_task_get_task_data (task);
+  static const char *const flags[] = { "\\Draft", "\\Seen", NULL };
+  g_autofree char *mailbox = taube_utf7_decode (op->mailbox, NULL);
+
+  taube_imap_client_append_bytes_async (job->client, mailbox != NULL ? mailbox : op->mailbox,
+                                        flags, NULL, op->message,
+                                        g_task_get_cancellable (task),
+                                        taube_offline_queue_appended_cb, task);
+}
+
 static void
 replay_next (GTask *task)
 {
@@ -358,15 +446,6 @@ replay_next (GTask *task)
   g_autofree char *quoted = NULL;
   g_autofree char *command = NULL;
 
-  /* Drafts wait for APPEND, which needs the literal support of imap-fetch's client API. */
-  while (job->next < job->ops->len
-         && ((TaubeStoreQueuedOp *) g_ptr_array_index (job->ops, job->next))->kind
-            == TAUBE_OFFLINE_OP_DRAFT)
-    {
-      g_debug ("Draft %" G_GINT64_FORMAT " stays queued: APPEND is not available yet",
-               ((TaubeStoreQueuedOp *) g_ptr_array_index (job->ops, job->next))->id);
-      job->next++;
-    }
   if (job->next >= job->ops->len)
     {
       g_task_return_boolean (task, TRUE);
@@ -374,6 +453,11 @@ replay_next (GTask *task)
       return;
     }
   op = g_ptr_array_index (job->ops, job->next++);
+  if (op->kind == TAUBE_OFFLINE_OP_DRAFT)
+    {
+      append_draft (task, op);
+      return;
+    }
   quoted = _taube_imap_sync_quote_mailbox (op->mailbox);
   command = g_strdup_printf ("SELECT %s", quoted);
   taube_imap_client_command_async (job->client, command, g_task_get_cancellable (task),

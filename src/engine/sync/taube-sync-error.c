@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "taube-imap-error.h"
 #include "taube-pop3-error.h"
 #include "taube-store-error.h"
 #include "taube-sync-error.h"
@@ -30,6 +31,24 @@ classify_pop3 (int code)
       return TAUBE_SYNC_ERROR_SETTINGS;
     case TAUBE_POP3_ERROR_IN_USE:
     case TAUBE_POP3_ERROR_TEMPORARY:
+      return TAUBE_SYNC_ERROR_NETWORK;
+    default:
+      return TAUBE_SYNC_ERROR_SERVER;
+    }
+}
+
+static TaubeSyncError
+classify_imap (int code)
+{
+  switch (code)
+    {
+    case TAUBE_IMAP_ERROR_BAD_CREDENTIALS:
+      return TAUBE_SYNC_ERROR_NEEDS_PASSWORD;
+    case TAUBE_IMAP_ERROR_LOGINDISABLED:
+    case TAUBE_IMAP_ERROR_STARTTLS_FAILED:
+      return TAUBE_SYNC_ERROR_SETTINGS;
+    case TAUBE_IMAP_ERROR_BYE:
+    case TAUBE_IMAP_ERROR_TIMEOUT:
       return TAUBE_SYNC_ERROR_NETWORK;
     default:
       return TAUBE_SYNC_ERROR_SERVER;
@@ -69,6 +88,8 @@ taube_sync_error_classify (const GError *error)
     return error->code;
   if (error->domain == TAUBE_POP3_ERROR)
     return classify_pop3 (error->code);
+  if (error->domain == TAUBE_IMAP_ERROR)
+    return classify_imap (error->code);
   if (error->domain == G_TLS_ERROR)
     return error->code == G_TLS_ERROR_BAD_CERTIFICATE ? TAUBE_SYNC_ERROR_CERTIFICATE
                                                       : TAUBE_SYNC_ERROR_NETWORK;

@@ -67,8 +67,13 @@ clear (const char *account_id)
 {
   Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
   g_autoptr(GError) error = NULL;
+  char *copy = g_strdup (account_id);
 
-  taube_password_clear_async (account_id, NULL, wait_cb, &wait);
+  /* The caller's string may go away as soon as the call returns: overwrite and free it
+   * before the removal runs, so a clear that still reads it would miss the entries. */
+  taube_password_clear_async (copy, NULL, wait_cb, &wait);
+  memset (copy, 'x', strlen (copy));
+  g_free (copy);
   g_assert_true (taube_password_clear_finish (wait_for (&wait), &error));
   g_assert_no_error (error);
   g_object_unref (wait.result);

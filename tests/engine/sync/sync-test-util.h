@@ -127,10 +127,11 @@ sync_test_run_all (TaubeImapSync  *sync,
 }
 
 static inline TaubeFolder *
-sync_test_find_folder (TaubeStore *store,
-                       const char *name)
+sync_test_find_folder_of (TaubeStore *store,
+                          const char *account_id,
+                          const char *name)
 {
-  g_autoptr(GListModel) folders = taube_store_list_folders (store, SYNC_TEST_ACCOUNT, NULL);
+  g_autoptr(GListModel) folders = taube_store_list_folders (store, account_id, NULL);
 
   g_assert_nonnull (folders);
   for (guint i = 0; i < g_list_model_get_n_items (folders); i++)
@@ -141,6 +142,13 @@ sync_test_find_folder (TaubeStore *store,
         return g_steal_pointer (&folder);
     }
   return NULL;
+}
+
+static inline TaubeFolder *
+sync_test_find_folder (TaubeStore *store,
+                       const char *name)
+{
+  return sync_test_find_folder_of (store, SYNC_TEST_ACCOUNT, name);
 }
 
 /* The message of @folder with @subject, or NULL. */

@@ -69,11 +69,12 @@ test_initial (Fixture       *fixture,
   g_autoptr(TaubeFolder) folder = NULL;
   g_autoptr(TaubeMessage) first = NULL;
   g_autoptr(TaubeMessage) reply = NULL;
+  g_autoptr(TaubeMessage) referring = NULL;
 
   sync_test_command (other, "CREATE \"Initial\"");
   sync_test_save ("Initial", "initial-one", NULL);
   sync_test_save ("Initial", "initial-two", "In-Reply-To: <initial-one@example.test>\r\n");
-  sync_test_save ("Initial", "initial-three", NULL);
+  sync_test_save ("Initial", "initial-three", "References: <initial-one@example.test>\r\n");
   sync_ok (fixture);
 
   inbox = sync_test_find_folder (fixture->store, "INBOX");
@@ -97,9 +98,13 @@ test_initial (Fixture       *fixture,
   g_assert_cmpuint (taube_message_get_uid (first), ==, 1);
   g_assert_cmpstr (taube_message_get_from_name (first), ==, "Grete Sender");
   g_assert_cmpstr (taube_message_get_from_address (first), ==, "grete@example.test");
-  /* Threads are joined from the envelope's In-Reply-To. */
+  referring = sync_test_find_message (fixture->store, taube_folder_get_id (folder),
+                                      "initial-three");
+  /* Threads are joined from the list headers' In-Reply-To and References. */
   g_assert_cmpint (taube_message_get_thread_id (first), ==,
                    taube_message_get_thread_id (reply));
+  g_assert_cmpint (taube_message_get_thread_id (first), ==,
+                   taube_message_get_thread_id (referring));
   /* Newest first: the first window starts at the top UID. */
   g_assert_true (client_sent ("UID FETCH 1:3 "));
 }
@@ -247,6 +252,77 @@ test_folders (Fixture       *fixture,
   g_assert_null (deleted);
 }
 
+static GBytes *
+read_body (TaubeStore *store,
+           gint64      message_id,
+           GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  taube_store_read_message_async (store, message_id, NULL, taube_test_store_result_cb, &result);
+  return taube_store_read_message_finish (store, taube_test_wait (&result), error);
+}
+
+/* Opening a message fetches its body, without marking it read. */
+static void
+test_body_on_demand (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) folder = NULL;
+  g_autoptr(TaubeMessage) message = NULL;
+  g_autoptr(TaubeMessage) after = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_test_command (other, "CREATE \"Bodies\"");
+  sync_test_save ("Bodies", "bodies-1", NULL);
+  sync_ok (fixture);
+  folder = sync_test_find_folder (fixture->store, "Bodies");
+  message = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "bodies-1");
+  body = read_body (fixture->store, taube_message_get_id (message), &error);
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  taube_imap_sync_fetch_body_async (fixture->sync, taube_message_get_id (message), NULL,
+                                    taube_test_store_result_cb, &result);
+  g_assert_true (taube_imap_sync_fetch_body_finish (fixture->sync, taube_test_wait (&result),
+                                                    &error));
+  g_assert_no_error (error);
+  body = read_body (fixture->store, taube_message_get_id (message), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  "Body of bodies-1."));
+  after = taube_store_get_message (fixture->store, taube_message_get_id (message), NULL);
+  g_assert_cmpuint (taube_message_get_flags (after) & TAUBE_MESSAGE_FLAG_SEEN, ==, 0);
+  g_assert_true (client_sent ("BODY.PEEK[]"));
+}
+
+/* With the "recent" policy a sync downloads the bodies of new mail. */
+static void
+test_body_policy (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) folder = NULL;
+  g_autoptr(TaubeMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_test_command (other, "CREATE \"Policy\"");
+  sync_test_save ("Policy", "policy-1", NULL);
+  taube_imap_sync_set_bodies (fixture->sync, TAUBE_IMAP_SYNC_BODIES_RECENT, 7);
+  sync_ok (fixture);
+  folder = sync_test_find_folder (fixture->store, "Policy");
+  message = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "policy-1");
+  body = read_body (fixture->store, taube_message_get_id (message), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                  "Body of policy-1."));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -263,6 +339,8 @@ main (int    argc,
   ADD ("/imap-sync/incremental-compare", test_incremental_compare);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
   ADD ("/imap-sync/folders", test_folders);
+  ADD ("/imap-sync/body-on-demand", test_body_on_demand);
+  ADD ("/imap-sync/body-policy", test_body_policy);
 #undef ADD
   return g_test_run ();
 }

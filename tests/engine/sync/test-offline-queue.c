@@ -288,10 +288,11 @@ test_replay_after_outage (Fixture       *fixture,
   g_assert_cmpuint (taube_message_get_uid (archived), !=, 0);
 }
 
-/* A draft is kept in the queue, with its text, until the server has it. */
+/* A draft is saved at once locally, kept with its text in the queue across a restart, and
+ * uploaded; the local stand-in then gives way to the server's copy. */
 static void
-test_draft_kept (Fixture       *fixture,
-                 gconstpointer  data)
+test_draft (Fixture       *fixture,
+            gconstpointer  data)
 {
   static const char draft[] =
     "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: draft-kept\r\n"
@@ -300,6 +301,8 @@ test_draft_kept (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(TaubeOfflineQueue) restarted = NULL;
   g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(TaubeFolder) drafts = NULL;
+  g_autoptr(TaubeMessage) synced = NULL;
   gint64 id;
 
   sync_ok (fixture);
@@ -309,11 +312,26 @@ test_draft_kept (Fixture       *fixture,
   id = message_id_of (fixture, "Drafts", "draft-kept");
   g_assert_cmpint (id, >, 0);
 
-  replay_ok (fixture->queue, fixture->client);
+  /* A restart: the draft's text is in the queue's row. */
+  g_clear_object (&fixture->queue);
   restarted = taube_offline_queue_new (fixture->store, SYNC_TEST_ACCOUNT);
   ops = taube_store_queue_list (fixture->store, SYNC_TEST_ACCOUNT, NULL);
   g_assert_cmpuint (ops->len, ==, 1);
   g_assert_true (g_bytes_equal (((TaubeStoreQueuedOp *) ops->pdata[0])->message, bytes));
+  g_assert_cmpuint (server_count ("Drafts", "draft-kept"), ==, 0);
+
+  replay_ok (restarted, fixture->client);
+  g_assert_cmpuint (taube_offline_queue_get_length (restarted), ==, 0);
+  g_assert_cmpuint (server_count ("Drafts", "draft-kept"), ==, 1);
+  g_assert_null (taube_store_get_message (fixture->store, id, NULL));
+
+  sync_ok (fixture);
+  drafts = sync_test_find_folder (fixture->store, "Drafts");
+  g_assert_cmpuint (taube_folder_get_total (drafts), ==, 1);
+  synced = sync_test_find_message (fixture->store, taube_folder_get_id (drafts), "draft-kept");
+  g_assert_nonnull (synced);
+  g_assert_cmpuint (taube_message_get_uid (synced), !=, 0);
+  g_assert_cmpuint (taube_message_get_flags (synced) & TAUBE_MESSAGE_FLAG_DRAFT, !=, 0);
 }
 
 int
@@ -329,7 +347,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/offline-queue/flags-both-ways", test_flags_both_ways);
   ADD ("/offline-queue/replay-after-outage", test_replay_after_outage);
-  ADD ("/offline-queue/draft-kept", test_draft_kept);
+  ADD ("/offline-queue/draft", test_draft);
 #undef ADD
   return g_test_run ();
 }
