@@ -1386,6 +1386,7 @@ test_pipeline_store_fetch (void)
   Fetched sizes = { 0 };
   Fetched flags = { 0 };
   guint64 size_of[4] = { 0 };
+  gint64 started;
 
   seed_mailbox ("Pipeline");
   client = alice ();
@@ -1398,6 +1399,7 @@ test_pipeline_store_fetch (void)
     size_of[message_at (&sizes, i)->uid] = message_at (&sizes, i)->size;
   g_signal_connect (client, "flags-changed", G_CALLBACK (flags_changed_cb), changes);
 
+  started = g_get_monotonic_time ();
   for (guint i = 0; i < PIPELINE_PAIRS; i++)
     {
       g_autofree char *uid = g_strdup_printf ("%u", i % 3 + 1);
@@ -1439,6 +1441,9 @@ test_pipeline_store_fetch (void)
       g_clear_object (&pairs[i].fetched);
       fetched_clear (&pairs[i].messages);
     }
+  g_test_message ("%u commands in %.1f ms with pipeline-depth %u", 2 * PIPELINE_PAIRS,
+                  (g_get_monotonic_time () - started) / 1000.0,
+                  taube_imap_client_get_pipeline_depth (client));
   /* The stores' answers went to the signals (none to a fetch, which got one message
    * each): at least the first setting of each of the 6 keyword and UID pairs. */
   g_test_message ("flag changes: %s", changes->str);
