@@ -433,7 +433,11 @@ fetched_cb (const TaubeImapFetchedMessage *message,
   Call *call = user_data;
   g_autofree char *flags = message->flags != NULL ? g_strjoinv (" ", message->flags) : NULL;
 
-  g_string_append_printf (call->messages, "%u (%s)\n", message->uid, flags);
+  g_string_append_printf (call->messages, "%u (%s)\n", message->uid,
+                          flags != NULL ? flags : "no flags");
+  if (message->header_fields != NULL)
+    g_string_append_len (call->messages, g_bytes_get_data (message->header_fields, NULL),
+                         g_bytes_get_size (message->header_fields));
 }
 
 static void
@@ -773,6 +777,57 @@ test_pipeline_cancel_young (void)
   finish_server (server);
 }
 
+/* Body literals have one owner: a header FETCH streams beside an older FLAGS FETCH
+ * (answered after it), and a second header FETCH waits its turn; each gets its own
+ * data. */
+static void
+test_pipeline_literals (void)
+{
+  static const char *const subject[] = { "Subject", NULL };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  TaubeImapFetchRequest first_request = { .uids = "1", .header_fields = subject };
+  TaubeImapFetchRequest third_request = { .uids = "3", .header_fields = subject };
+  Call first, second, third;
+
+  call_init (&first, "headers-1", order);
+  call_init (&second, "flags-2", order);
+  call_init (&third, "headers-3", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 2 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID FETCH 1 (UID BODY.PEEK[HEADER.FIELDS (Subject)])");
+  taube_test_server_send (server,
+                          "* 1 FETCH (UID 1 BODY[HEADER.FIELDS (Subject)] {16}\r\n"
+                          "Subject: one\r\n\r\n)\r\nA0002 OK done\r\n"
+                          "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\nA0001 OK done\r\n");
+  taube_test_server_expect (server, "A0003 UID FETCH 3 (UID BODY.PEEK[HEADER.FIELDS (Subject)])");
+  taube_test_server_send (server,
+                          "* 3 FETCH (UID 3 BODY[HEADER.FIELDS (Subject)] {18}\r\n"
+                          "Subject: three\r\n\r\n)\r\nA0003 OK done\r\n");
+  client = fake_client (server);
+
+  start_fetch (client, "2", NULL, &second);
+  taube_imap_client_fetch_async (client, &first_request, fetched_cb, NULL, &first, NULL,
+                                 call_done_cb, &first);
+  taube_imap_client_fetch_async (client, &third_request, fetched_cb, NULL, &third, NULL,
+                                 call_done_cb, &third);
+  g_assert_true (fetch_finish (client, &third, &error));
+  g_assert_no_error (error);
+  g_assert_true (fetch_finish (client, &first, &error));
+  g_assert_true (fetch_finish (client, &second, &error));
+  g_assert_cmpstr (order->str, ==, "headers-1 flags-2 headers-3 ");
+  g_assert_cmpstr (first.messages->str, ==, "1 (no flags)\nSubject: one\r\n\r\n");
+  g_assert_cmpstr (second.messages->str, ==, "2 (\\Seen)\n");
+  g_assert_cmpstr (third.messages->str, ==, "3 (no flags)\nSubject: three\r\n\r\n");
+  call_clear (&first);
+  call_clear (&second);
+  call_clear (&third);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -789,6 +844,7 @@ main (int   argc,
   g_test_add_func ("/imap/core/pipeline-barrier-runs-after", test_pipeline_barrier_runs_after);
   g_test_add_func ("/imap/core/pipeline-disconnect", test_pipeline_disconnect);
   g_test_add_func ("/imap/core/pipeline-depth", test_pipeline_depth);
+  g_test_add_func ("/imap/core/pipeline-literals", test_pipeline_literals);
   g_test_add_func ("/imap/core/pipeline-cancel-young", test_pipeline_cancel_young);
   return g_test_run ();
 }
