@@ -90,7 +90,7 @@ void
 _taube_imap_client_refuse (GTask  *task,
                            GError *error)
 {
-  _taube_imap_client_release (g_task_get_source_object (task));
+  _taube_imap_client_release_task (task);
   g_task_return_error (task, error);
 }
 

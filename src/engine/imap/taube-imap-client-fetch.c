@@ -41,6 +41,7 @@ typedef struct
 {
   GArray *wanted;                     /* of UidRange, sorted, for a binary search */
   gboolean any_uid;                   /* the set ends in "*" */
+  gboolean wants_more_than_flags;     /* asked for data a flag change does not carry */
   TaubeImapFetchMessageFunc message_func;
   gpointer message_data;
   TaubeImapFetchBodyFunc body_func;
@@ -239,6 +240,14 @@ deliver (Fetch                   *fetch,
 }
 
 static gboolean
+carries_more_than_flags (const TaubeImapFetchedMessage *message)
+{
+  return (message->items & ~(TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_MODSEQ)) != 0
+         || message->header_fields != NULL
+         || (message->sections != NULL && message->sections->len > 0);
+}
+
+static gboolean
 fetch_fetch (TaubeImapClient   *self,
              Fetch             *fetch,
              TaubeImapResponse *response)
@@ -254,8 +263,11 @@ fetch_fetch (TaubeImapClient   *self,
                                          _taube_imap_client_protocol_error (self, error->message));
       return TRUE;
     }
-  /* RFC 9051 §7.5.2: a FETCH for a message not asked for is an unsolicited flag change. */
-  if (message->uid == 0 || !is_wanted (fetch, message->uid))
+  /* RFC 9051 §7.5.2: a FETCH for a message not asked for is an unsolicited flag change.
+   * So is one with nothing but flags when more was asked for: a pipelined UID STORE's
+   * answer, or another client's change, for a message this fetch also wants. */
+  if (message->uid == 0 || !is_wanted (fetch, message->uid)
+      || (fetch->wants_more_than_flags && !carries_more_than_flags (message)))
     {
       taube_imap_fetched_message_free (message);
       return FALSE;
@@ -529,7 +541,7 @@ taube_imap_client_fetch_cb (GObject      *object,
       _taube_imap_client_fail (task, _taube_imap_client_status_error (self, response));
       return;
     }
-  _taube_imap_client_release (self);
+  _taube_imap_client_release_task (task);
   g_task_return_pointer (task, fetch->vanished != NULL ? g_steal_pointer (&fetch->vanished)
                                                        : taube_imap_sequence_set_new (),
                          (GDestroyNotify) taube_imap_sequence_set_free);
@@ -574,8 +586,8 @@ taube_imap_client_fetch_async (TaubeImapClient              *self,
   g_return_if_fail (message_func != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = _taube_imap_client_begin (self, taube_imap_client_fetch_async, TRUE, cancellable,
-                                   callback, user_data);
+  task = _taube_imap_client_begin_pipelined (self, taube_imap_client_fetch_async, cancellable,
+                                             callback, user_data);
   if (task == NULL)
     return;
   fetch = g_new0 (Fetch, 1);
@@ -588,6 +600,10 @@ taube_imap_client_fetch_async (TaubeImapClient              *self,
       return;
     }
   set_wanted (fetch, uids);
+  fetch->wants_more_than_flags =
+    (request->items & ~(TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_MODSEQ)) != 0
+    || (request->header_fields != NULL && request->header_fields[0] != NULL)
+    || request->n_sections > 0;
   fetch->message_func = message_func;
   fetch->body_func = body_func;
   fetch->message_data = func_data;

@@ -347,8 +347,8 @@ taube_imap_client_status_async (TaubeImapClient     *self,
   g_return_if_fail (TAUBE_IS_IMAP_CLIENT (self));
   g_return_if_fail (mailbox != NULL);
 
-  task = _taube_imap_op_begin (self, taube_imap_client_status_async, cancellable, callback,
-                               user_data);
+  task = _taube_imap_op_begin_pipelined (self, taube_imap_client_status_async, cancellable,
+                                         callback, user_data);
   if (task == NULL)
     return;
   name = _taube_imap_client_mailbox_arg (self, mailbox, &error);

@@ -25,6 +25,11 @@ GTask    *_taube_imap_op_begin          (TaubeImapClient     *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+GTask    *_taube_imap_op_begin_pipelined (TaubeImapClient   *self,
+                                         gpointer             source_tag,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
 void      _taube_imap_op_send           (GTask               *task,
                                          const char          *command,
                                          TaubeImapOpStep      step);

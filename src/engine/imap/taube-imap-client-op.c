@@ -43,6 +43,18 @@ _taube_imap_op_begin (TaubeImapClient     *self,
   return _taube_imap_client_begin (self, source_tag, TRUE, cancellable, callback, user_data);
 }
 
+/* Starts an operation that sends one pipelinable command (STATUS, NOOP …). */
+GTask *
+_taube_imap_op_begin_pipelined (TaubeImapClient     *self,
+                                gpointer             source_tag,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  return _taube_imap_client_begin_pipelined (self, source_tag, cancellable, callback,
+                                             user_data);
+}
+
 static void
 taube_imap_op_exchange_cb (GObject      *object,
                            GAsyncResult *result,
@@ -152,7 +164,7 @@ _taube_imap_op_return (GTask          *task,
                        GDestroyNotify  result_free)
 {
   g_assert (result != NULL);
-  _taube_imap_client_release (g_task_get_source_object (task));
+  _taube_imap_client_release_task (task);
   g_task_return_pointer (task, result, result_free);
 }
 
@@ -161,7 +173,7 @@ void
 _taube_imap_op_return_error (GTask  *task,
                              GError *error)
 {
-  _taube_imap_client_release (g_task_get_source_object (task));
+  _taube_imap_client_release_task (task);
   g_task_return_error (task, error);
 }
 

@@ -23,6 +23,13 @@ GTask             *_taube_imap_client_begin          (TaubeImapClient     *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 void               _taube_imap_client_release        (TaubeImapClient     *self);
+GTask             *_taube_imap_client_begin_pipelined (TaubeImapClient    *self,
+                                                      gpointer             source_tag,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+void               _taube_imap_client_release_task   (GTask               *task);
+gboolean           _taube_imap_client_is_pipelinable (const char          *command_line);
 void               _taube_imap_client_forget         (TaubeImapClient     *self);
 TaubeImapClientState _taube_imap_client_get_state    (TaubeImapClient     *self);
 void               _taube_imap_client_set_state      (TaubeImapClient     *self,
@@ -61,10 +68,13 @@ TaubeImapResponse *_taube_imap_client_exchange_finish (TaubeImapClient    *self,
  * @untagged: an untagged response while the command runs; returns whether it was the
  *   command's own data. Unclaimed responses are also reported through the client's
  *   signals ("exists", "expunge", "vanished", "flags-changed" …); claimed ones are not.
- *   ALERT and BYE are always signalled.
+ *   ALERT and BYE are always signalled. With pipelined commands in flight, a response
+ *   is offered to them oldest first until one claims it, so a handler must claim only
+ *   what is surely its own (a FETCH for a UID it asked for, say).
  * @literal_begin, @literal_chunk, @literal_end: a FETCH body literal (BODY[…], BINARY[…],
  *   RFC822*) of message @sequence, streamed in chunks of at most
  *   TAUBE_IMAP_PARSER_CHUNK_SIZE; @item is the FETCH item name (a section value).
+ *   A command that may get body literals is never in flight beside another one.
  * @sent: the command line went out; a LITERAL+ command writes its literal now.
  * @continuation: the server sent "+"; the command writes what it waited for. Without
  *   it, the exchange's continuation lines are sent.

@@ -86,7 +86,7 @@ taube_imap_client_store_cb (GObject      *object,
     modified = _taube_imap_client_code_set (response, 0);
   if (modified == NULL)
     modified = taube_imap_sequence_set_new ();
-  _taube_imap_client_release (TAUBE_IMAP_CLIENT (object));
+  _taube_imap_client_release_task (task);
   g_task_return_pointer (task, modified, (GDestroyNotify) taube_imap_sequence_set_free);
 }
 
@@ -127,8 +127,8 @@ taube_imap_client_store_async (TaubeImapClient     *self,
   g_return_if_fail (uids != NULL);
   g_return_if_fail (mode <= TAUBE_IMAP_STORE_REPLACE);
 
-  task = _taube_imap_client_begin (self, taube_imap_client_store_async, TRUE, cancellable,
-                                   callback, user_data);
+  task = _taube_imap_client_begin_pipelined (self, taube_imap_client_store_async, cancellable,
+                                             callback, user_data);
   if (task == NULL)
     return;
   command = store_command (self, uids, mode, flags, silent, unchanged_since, &error);

@@ -87,6 +87,14 @@ TaubeConnection   *taube_imap_client_get_connection      (TaubeImapClient      *
 gboolean           taube_imap_client_get_allow_plaintext (TaubeImapClient      *self);
 void               taube_imap_client_set_allow_plaintext (TaubeImapClient      *self,
                                                           gboolean              allow_plaintext);
+
+/* RFC 9051 §5.5: how many pipelinable commands may be in flight at once. */
+#define TAUBE_IMAP_CLIENT_DEFAULT_PIPELINE_DEPTH 8
+#define TAUBE_IMAP_CLIENT_MAX_PIPELINE_DEPTH 64
+
+guint              taube_imap_client_get_pipeline_depth  (TaubeImapClient      *self);
+void               taube_imap_client_set_pipeline_depth  (TaubeImapClient      *self,
+                                                          guint                 depth);
 gboolean           taube_imap_client_has_capability      (TaubeImapClient      *self,
                                                           const char           *name);
 gboolean           taube_imap_client_is_logged_in        (TaubeImapClient      *self);

@@ -391,7 +391,8 @@ test_errors_keep_session (void)
   logout (client);
 }
 
-/* A second command while one runs is refused, not interleaved. */
+/* A command that needs the session alone (LIST here) refuses a second one while it runs,
+ * even a pipelinable one: they are not interleaved. */
 static void
 test_one_at_a_time (void)
 {
@@ -401,7 +402,8 @@ test_one_at_a_time (void)
   g_autoptr(TaubeImapResponse) response = NULL;
   g_autoptr(GError) error = NULL;
 
-  taube_imap_client_command_async (client, "NOOP", NULL, taube_test_store_result_cb, &first);
+  taube_imap_client_command_async (client, "LIST \"\" \"INBOX\"", NULL,
+                                   taube_test_store_result_cb, &first);
   taube_imap_client_command_async (client, "NOOP", NULL, taube_test_store_result_cb, &second);
   g_assert_null (taube_imap_client_command_finish (client, taube_test_wait (&second), NULL,
                                                    &error));

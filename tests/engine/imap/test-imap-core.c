@@ -1,4 +1,5 @@
-/* test-imap-core.c — the client core: unsolicited-data signals and per-command handlers
+/* test-imap-core.c — the client core: unsolicited-data signals, per-command handlers and
+ * pipelining
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -381,6 +382,452 @@ test_handler_disconnect_mid_literal (void)
   finish_server (server);
 }
 
+/* -- Pipelining ---------------------------------------------------------------------- */
+
+/* One asynchronous call: its result, and its name added to @order when it came. */
+typedef struct
+{
+  const char *name;
+  GString *order;
+  GAsyncResult *result;
+  GString *messages;   /* what a fetch delivered: "uid flags" lines */
+} Call;
+
+static void
+call_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+
+  g_string_append_printf (call->order, "%s ", call->name);
+  call->result = g_object_ref (result);
+}
+
+static void
+call_init (Call       *call,
+           const char *name,
+           GString    *order)
+{
+  *call = (Call) { .name = name, .order = order, .messages = g_string_new (NULL) };
+}
+
+static void
+call_clear (Call *call)
+{
+  g_clear_object (&call->result);
+  g_string_free (call->messages, TRUE);
+}
+
+static void
+call_wait (Call *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fetched_cb (const TaubeImapFetchedMessage *message,
+            gpointer                       user_data)
+{
+  Call *call = user_data;
+  g_autofree char *flags = message->flags != NULL ? g_strjoinv (" ", message->flags) : NULL;
+
+  g_string_append_printf (call->messages, "%u (%s)\n", message->uid,
+                          flags != NULL ? flags : "no flags");
+  if (message->header_fields != NULL)
+    g_string_append_len (call->messages, g_bytes_get_data (message->header_fields, NULL),
+                         g_bytes_get_size (message->header_fields));
+}
+
+static void
+start_fetch (TaubeImapClient *client,
+             const char      *uids,
+             GCancellable    *cancellable,
+             Call            *call)
+{
+  TaubeImapFetchRequest request = { .uids = uids, .items = TAUBE_IMAP_FETCH_FLAGS };
+
+  taube_imap_client_fetch_async (client, &request, fetched_cb, NULL, call, cancellable,
+                                 call_done_cb, call);
+}
+
+static gboolean
+fetch_finish (TaubeImapClient  *client,
+              Call             *call,
+              GError          **error)
+{
+  call_wait (call);
+  return taube_imap_client_fetch_finish (client, call->result, NULL, error);
+}
+
+static void
+start_command (TaubeImapClient *client,
+               const char      *command,
+               GCancellable    *cancellable,
+               Call            *call)
+{
+  taube_imap_client_command_async (client, command, cancellable, call_done_cb, call);
+}
+
+static TaubeImapResponse *
+command_finish (TaubeImapClient  *client,
+                Call             *call,
+                GPtrArray       **untagged,
+                GError          **error)
+{
+  call_wait (call);
+  return taube_imap_client_command_finish (client, call->result, untagged, error);
+}
+
+/* Lets the client write whatever it would, so that a line it should hold back would
+ * reach the server. */
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+/* Two UID FETCHes and a STATUS go out before any answer (the server reads all three lines
+ * first); the server answers them out of order and every caller gets its own data. */
+static void
+test_pipeline_out_of_order (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(TaubeImapResponse) response = NULL;
+  g_autoptr(GPtrArray) untagged = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GString) signals_log = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call first, second, status;
+
+  call_init (&first, "fetch-1", order);
+  call_init (&second, "fetch-2", order);
+  call_init (&status, "status", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 1 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID FETCH 2 (UID FLAGS)");
+  taube_test_server_expect (server, "A0003 STATUS Archive (MESSAGES)");
+  taube_test_server_send (server,
+                          "* STATUS Archive (MESSAGES 17)\r\n"
+                          "A0003 OK status done\r\n"
+                          "* 2 FETCH (UID 2 FLAGS (\\Flagged))\r\n"
+                          "* 5 EXISTS\r\n"
+                          "A0002 OK second done\r\n"
+                          "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"
+                          "* 9 FETCH (UID 9 FLAGS (\\Deleted))\r\n"
+                          "A0001 OK first done\r\n");
+  client = fake_client (server);
+  connect_signals (client, signals_log);
+
+  start_fetch (client, "1", NULL, &first);
+  start_fetch (client, "2", NULL, &second);
+  start_command (client, "STATUS Archive (MESSAGES)", NULL, &status);
+  g_assert_true (fetch_finish (client, &first, &error));
+  g_assert_no_error (error);
+  g_assert_true (fetch_finish (client, &second, &error));
+  g_assert_no_error (error);
+  response = command_finish (client, &status, &untagged, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (taube_imap_response_get_tag (response), ==, "A0003");
+  g_assert_cmpuint (untagged->len, >=, 1);
+  g_assert_true (taube_imap_response_is_keyword (g_ptr_array_index (untagged, 0), "STATUS"));
+  g_assert_cmpstr (order->str, ==, "status fetch-2 fetch-1 ");
+  g_assert_cmpstr (first.messages->str, ==, "1 (\\Seen)\n");
+  g_assert_cmpstr (second.messages->str, ==, "2 (\\Flagged)\n");
+  /* Nobody asked for UID 9: it is news for the signals. */
+  g_assert_cmpstr (signals_log->str, ==, "exists 5\nflags 9 uid 9 (\\Deleted) modseq 0\n");
+  g_assert_true (taube_imap_client_is_logged_in (client));
+  call_clear (&first);
+  call_clear (&second);
+  call_clear (&status);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
+/* SELECT is a barrier: asked for while two UID FETCHes are in flight, it is not written
+ * until both are answered. Here the second never is: SELECT must not have gone out. */
+static void
+test_pipeline_barrier_holds (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call first, second, select;
+
+  call_init (&first, "fetch-1", order);
+  call_init (&second, "fetch-2", order);
+  call_init (&select, "select", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 1 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID FETCH 2 (UID FLAGS)");
+  taube_test_server_send (server, "* 1 FETCH (UID 1 FLAGS ())\r\nA0001 OK done\r\n");
+  /* The script ends: the server records every line until the client hangs up. */
+  client = fake_client (server);
+
+  start_fetch (client, "1", NULL, &first);
+  start_fetch (client, "2", cancellable, &second);
+  taube_imap_client_select_async (client, "INBOX", NULL, call_done_cb, &select);
+  g_assert_true (fetch_finish (client, &first, &error));
+  g_assert_no_error (error);
+  spin (300);
+  g_assert_null (select.result);
+  g_assert_null (second.result);
+  /* Cancelling the read fails the rest of the pipe and closes the session. */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (fetch_finish (client, &second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  call_wait (&select);
+  g_assert_false (taube_imap_client_select_finish (client, select.result, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  call_clear (&first);
+  call_clear (&second);
+  call_clear (&select);
+  g_clear_object (&client);
+  finish_server (server);
+  g_assert_false (taube_test_server_received_prefix (server, "A0003"));
+}
+
+/* Once the FETCHes are answered, the waiting SELECT goes out and completes last; a NOOP
+ * asked for while SELECT holds the session is refused, as before pipelining. */
+static void
+test_pipeline_barrier_runs_after (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call first, second, select, noop;
+
+  call_init (&first, "fetch-1", order);
+  call_init (&second, "fetch-2", order);
+  call_init (&select, "select", order);
+  call_init (&noop, "noop", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 1 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID FETCH 2 (UID FLAGS)");
+  taube_test_server_send (server,
+                          "* 2 FETCH (UID 2 FLAGS ())\r\nA0002 OK done\r\n"
+                          "* 1 FETCH (UID 1 FLAGS ())\r\nA0001 OK done\r\n");
+  taube_test_server_expect (server, "A0003 SELECT \"INBOX\"");
+  taube_test_server_send (server,
+                          "* 3 EXISTS\r\n* OK [UIDVALIDITY 42] ok\r\n* OK [UIDNEXT 4] ok\r\n"
+                          "* FLAGS (\\Seen)\r\nA0003 OK [READ-WRITE] selected\r\n");
+  client = fake_client (server);
+
+  start_fetch (client, "1", NULL, &first);
+  start_fetch (client, "2", NULL, &second);
+  taube_imap_client_select_async (client, "INBOX", NULL, call_done_cb, &select);
+  start_command (client, "NOOP", NULL, &noop);
+  call_wait (&noop);
+  g_assert_null (command_finish (client, &noop, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  call_wait (&select);
+  g_assert_true (taube_imap_client_select_finish (client, select.result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (fetch_finish (client, &first, &error));
+  g_assert_true (fetch_finish (client, &second, &error));
+  g_assert_cmpstr (order->str, ==, "noop fetch-2 fetch-1 select ");
+  call_clear (&first);
+  call_clear (&second);
+  call_clear (&select);
+  call_clear (&noop);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
+/* The connection drops with three commands in flight: each fails with the same error,
+ * nothing hangs, and the session is closed. */
+static void
+test_pipeline_disconnect (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(TaubeImapResponse) response = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) fetch_error = NULL;
+  g_autoptr(GError) store_error = NULL;
+  g_autoptr(GError) noop_error = NULL;
+  const char *flags[] = { "\\Seen", NULL };
+  Call fetch, store, noop;
+
+  call_init (&fetch, "fetch", order);
+  call_init (&store, "store", order);
+  call_init (&noop, "noop", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 1:3 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID STORE 4 +FLAGS.SILENT (\\Seen)");
+  taube_test_server_expect (server, "A0003 NOOP");
+  taube_test_server_send (server, "* 1 FETCH (UID 1 FLAGS ())\r\n");
+  taube_test_server_close (server);
+  client = fake_client (server);
+
+  start_fetch (client, "1:3", NULL, &fetch);
+  taube_imap_client_store_async (client, "4", TAUBE_IMAP_STORE_ADD, flags, TRUE, 0, NULL,
+                                 call_done_cb, &store);
+  start_command (client, "NOOP", NULL, &noop);
+  g_assert_false (fetch_finish (client, &fetch, &fetch_error));
+  call_wait (&store);
+  g_assert_false (taube_imap_client_store_finish (client, store.result, NULL, &store_error));
+  response = command_finish (client, &noop, NULL, &noop_error);
+  g_assert_null (response);
+  g_assert_error (fetch_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_error (store_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_error (noop_error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  g_assert_cmpstr (fetch_error->message, ==, store_error->message);
+  g_assert_cmpstr (fetch_error->message, ==, noop_error->message);
+  g_assert_cmpstr (fetch.messages->str, ==, "1 ()\n");
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  call_clear (&fetch);
+  call_clear (&store);
+  call_clear (&noop);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
+/* With "pipeline-depth" 2, a third NOOP waits for a place: never answered, it was never
+ * written. */
+static void
+test_pipeline_depth (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TaubeImapResponse) response = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call calls[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    call_init (&calls[i], "noop", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 NOOP");
+  taube_test_server_expect (server, "A0002 NOOP");
+  client = fake_client (server);
+  g_object_set (client, "pipeline-depth", 2, NULL);
+  g_assert_cmpuint (taube_imap_client_get_pipeline_depth (client), ==, 2);
+
+  start_command (client, "NOOP", cancellable, &calls[0]);
+  start_command (client, "NOOP", NULL, &calls[1]);
+  start_command (client, "NOOP", NULL, &calls[2]);
+  spin (300);
+  g_assert_cmpstr (order->str, ==, "");
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      response = command_finish (client, &calls[i], NULL, &error);
+      g_assert_null (response);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      call_clear (&calls[i]);
+    }
+  g_clear_object (&client);
+  finish_server (server);
+  g_assert_true (taube_test_server_received_prefix (server, "A0002 NOOP"));
+  g_assert_false (taube_test_server_received_prefix (server, "A0003"));
+}
+
+/* Cancelling the youngest of three commands in flight cuts the read they share at once:
+ * the server never answers, yet all three fail and the session is closed. */
+static void
+test_pipeline_cancel_young (void)
+{
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  Call calls[3];
+
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    call_init (&calls[i], "noop", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 NOOP");
+  taube_test_server_expect (server, "A0002 NOOP");
+  taube_test_server_expect (server, "A0003 NOOP");
+  client = fake_client (server);
+
+  start_command (client, "NOOP", NULL, &calls[0]);
+  start_command (client, "NOOP", NULL, &calls[1]);
+  start_command (client, "NOOP", cancellable, &calls[2]);
+  spin (200);
+  g_assert_cmpstr (order->str, ==, "");
+  g_cancellable_cancel (cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
+    {
+      g_autoptr(TaubeImapResponse) response = command_finish (client, &calls[i], NULL, &error);
+
+      g_assert_null (response);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      call_clear (&calls[i]);
+    }
+  g_assert_false (taube_imap_client_is_logged_in (client));
+  g_clear_object (&client);
+  finish_server (server);
+}
+
+/* Body literals have one owner: a header FETCH streams beside an older FLAGS FETCH
+ * (answered after it), and a second header FETCH waits its turn; each gets its own
+ * data. */
+static void
+test_pipeline_literals (void)
+{
+  static const char *const subject[] = { "Subject", NULL };
+  g_autoptr(TaubeTestServer) server = taube_test_server_new ();
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  TaubeImapFetchRequest first_request = { .uids = "1", .header_fields = subject };
+  TaubeImapFetchRequest third_request = { .uids = "3", .header_fields = subject };
+  Call first, second, third;
+
+  call_init (&first, "headers-1", order);
+  call_init (&second, "flags-2", order);
+  call_init (&third, "headers-3", order);
+  taube_test_server_send (server, "* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n");
+  taube_test_server_expect (server, "A0001 UID FETCH 2 (UID FLAGS)");
+  taube_test_server_expect (server, "A0002 UID FETCH 1 (UID BODY.PEEK[HEADER.FIELDS (Subject)])");
+  taube_test_server_send (server,
+                          "* 1 FETCH (UID 1 BODY[HEADER.FIELDS (Subject)] {16}\r\n"
+                          "Subject: one\r\n\r\n)\r\nA0002 OK done\r\n"
+                          "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\nA0001 OK done\r\n");
+  taube_test_server_expect (server, "A0003 UID FETCH 3 (UID BODY.PEEK[HEADER.FIELDS (Subject)])");
+  taube_test_server_send (server,
+                          "* 3 FETCH (UID 3 BODY[HEADER.FIELDS (Subject)] {18}\r\n"
+                          "Subject: three\r\n\r\n)\r\nA0003 OK done\r\n");
+  client = fake_client (server);
+
+  start_fetch (client, "2", NULL, &second);
+  taube_imap_client_fetch_async (client, &first_request, fetched_cb, NULL, &first, NULL,
+                                 call_done_cb, &first);
+  taube_imap_client_fetch_async (client, &third_request, fetched_cb, NULL, &third, NULL,
+                                 call_done_cb, &third);
+  g_assert_true (fetch_finish (client, &third, &error));
+  g_assert_no_error (error);
+  g_assert_true (fetch_finish (client, &first, &error));
+  g_assert_true (fetch_finish (client, &second, &error));
+  g_assert_cmpstr (order->str, ==, "headers-1 flags-2 headers-3 ");
+  g_assert_cmpstr (first.messages->str, ==, "1 (no flags)\nSubject: one\r\n\r\n");
+  g_assert_cmpstr (second.messages->str, ==, "2 (\\Seen)\n");
+  g_assert_cmpstr (third.messages->str, ==, "3 (no flags)\nSubject: three\r\n\r\n");
+  call_clear (&first);
+  call_clear (&second);
+  call_clear (&third);
+  g_clear_object (&client);
+  finish_server (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,5 +839,12 @@ main (int   argc,
   g_test_add_func ("/imap/core/handler-streams", test_handler_streams);
   g_test_add_func ("/imap/core/handler-disconnect-mid-literal",
                    test_handler_disconnect_mid_literal);
+  g_test_add_func ("/imap/core/pipeline-out-of-order", test_pipeline_out_of_order);
+  g_test_add_func ("/imap/core/pipeline-barrier-holds", test_pipeline_barrier_holds);
+  g_test_add_func ("/imap/core/pipeline-barrier-runs-after", test_pipeline_barrier_runs_after);
+  g_test_add_func ("/imap/core/pipeline-disconnect", test_pipeline_disconnect);
+  g_test_add_func ("/imap/core/pipeline-depth", test_pipeline_depth);
+  g_test_add_func ("/imap/core/pipeline-literals", test_pipeline_literals);
+  g_test_add_func ("/imap/core/pipeline-cancel-young", test_pipeline_cancel_young);
   return g_test_run ();
 }

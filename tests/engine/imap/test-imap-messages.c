@@ -1348,6 +1348,129 @@ test_scripted_append_short_stream (void)
   finish_server (server);
 }
 
+/* -- Pipelining -------------------------------------------------------------------------- */
+
+#define PIPELINE_PAIRS 50
+
+static guint
+count_char (const char *text,
+            char        c)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p != '\0'; p++)
+    n += *p == c;
+  return n;
+}
+
+typedef struct
+{
+  GAsyncResult *stored;
+  GAsyncResult *fetched;
+  Fetched messages;
+} PipelinePair;
+
+/* 50 UID STOREs and 50 UID FETCHes asked for at once on the selected mailbox: all are
+ * accepted (before pipelining all but the first failed with G_IO_ERROR_PENDING), all
+ * succeed, every fetch gets exactly its own message, and every store took effect. */
+static void
+test_pipeline_store_fetch (void)
+{
+  static const char *const subject_field[] = { "Subject", NULL };
+  g_autoptr(TaubeImapClient) client = NULL;
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  PipelinePair pairs[PIPELINE_PAIRS] = { 0 };
+  TaubeImapFetchRequest sizes_request = { .uids = "1:3", .items = TAUBE_IMAP_FETCH_SIZE };
+  TaubeImapFetchRequest flags_request = { .uids = "1:3", .items = TAUBE_IMAP_FETCH_FLAGS };
+  Fetched sizes = { 0 };
+  Fetched flags = { 0 };
+  guint64 size_of[4] = { 0 };
+  gint64 started;
+
+  seed_mailbox ("Pipeline");
+  client = alice ();
+  select_mailbox (client, "Pipeline");
+  fetched_init (&sizes);
+  g_assert_true (run_fetch (client, &sizes_request, &sizes, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sizes.messages->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    size_of[message_at (&sizes, i)->uid] = message_at (&sizes, i)->size;
+  g_signal_connect (client, "flags-changed", G_CALLBACK (flags_changed_cb), changes);
+
+  started = g_get_monotonic_time ();
+  for (guint i = 0; i < PIPELINE_PAIRS; i++)
+    {
+      g_autofree char *uid = g_strdup_printf ("%u", i % 3 + 1);
+      g_autofree char *keyword = g_strdup_printf ("$Pipe%u", i % 6);
+      const char *keywords[] = { keyword, NULL };
+      /* Half of them stream a header section, which goes one at a time. */
+      TaubeImapFetchRequest request = {
+        .uids = uid, .items = TAUBE_IMAP_FETCH_SIZE,
+        .header_fields = i % 2 == 0 ? subject_field : NULL,
+      };
+
+      fetched_init (&pairs[i].messages);
+      taube_imap_client_store_async (client, uid, TAUBE_IMAP_STORE_ADD, keywords, FALSE, 0,
+                                     NULL, taube_test_store_result_cb, &pairs[i].stored);
+      taube_imap_client_fetch_async (client, &request, collect_message, NULL,
+                                     &pairs[i].messages, NULL, taube_test_store_result_cb,
+                                     &pairs[i].fetched);
+    }
+  for (guint i = 0; i < PIPELINE_PAIRS; i++)
+    {
+      TaubeImapFetchedMessage *message;
+
+      g_assert_true (taube_imap_client_store_finish (client, taube_test_wait (&pairs[i].stored),
+                                                     NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (taube_imap_client_fetch_finish (client, taube_test_wait (&pairs[i].fetched),
+                                                     NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (pairs[i].messages.messages->len, ==, 1);
+      message = message_at (&pairs[i].messages, 0);
+      g_assert_cmpuint (message->uid, ==, i % 3 + 1);
+      g_assert_cmpuint (message->size, ==, size_of[i % 3 + 1]);
+      g_assert_true ((message->header_fields != NULL) == (i % 2 == 0));
+      if (message->header_fields != NULL)
+        g_assert_nonnull (g_strstr_len (g_bytes_get_data (message->header_fields, NULL),
+                                        g_bytes_get_size (message->header_fields),
+                                        "Subject:"));
+      g_clear_object (&pairs[i].stored);
+      g_clear_object (&pairs[i].fetched);
+      fetched_clear (&pairs[i].messages);
+    }
+  g_test_message ("%u commands in %.1f ms with pipeline-depth %u", 2 * PIPELINE_PAIRS,
+                  (g_get_monotonic_time () - started) / 1000.0,
+                  taube_imap_client_get_pipeline_depth (client));
+  /* The stores' answers went to the signals (none to a fetch, which got one message
+   * each): at least the first setting of each of the 6 keyword and UID pairs. */
+  g_test_message ("flag changes: %s", changes->str);
+  g_assert_cmpuint (count_char (changes->str, ';'), >=, 6);
+
+  fetched_init (&flags);
+  g_assert_true (run_fetch (client, &flags_request, &flags, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags.messages->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      TaubeImapFetchedMessage *message = message_at (&flags, i);
+
+      for (guint k = 0; k < 6; k++)
+        {
+          g_autofree char *keyword = g_strdup_printf ("$Pipe%u", k);
+
+          /* Store i set $Pipe(i % 6) on UID i % 3 + 1. */
+          g_assert_true (has_flag (message->flags, keyword) == (k % 3 + 1 == message->uid));
+        }
+    }
+  g_assert_true (taube_imap_client_is_logged_in (client));
+  fetched_clear (&sizes);
+  fetched_clear (&flags);
+  logout (client);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1360,6 +1483,7 @@ main (int   argc,
                    test_fetch_changedsince_vanished);
   g_test_add_func ("/imap/messages/fetch-bad-arguments", test_fetch_bad_arguments);
   g_test_add_func ("/imap/messages/search", test_search);
+  g_test_add_func ("/imap/messages/pipeline-store-fetch", test_pipeline_store_fetch);
   g_test_add_func ("/imap/messages/store-unchangedsince", test_store_unchangedsince);
   g_test_add_func ("/imap/messages/copy-move", test_copy_move);
   g_test_add_func ("/imap/messages/expunge-only-named", test_expunge_only_named);
