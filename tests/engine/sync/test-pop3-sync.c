@@ -624,6 +624,61 @@ test_disk_full (void)
   clear_messages (messages, 2);
 }
 
+/* The UIDL of the only message on the server */
+static char *
+server_uidl (void)
+{
+  g_autoptr(TaubePop3Client) client = login ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  taube_pop3_client_scan_async (client, NULL, taube_test_store_result_cb, &result);
+  listing = taube_pop3_client_list_finish (client, taube_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listing->len, ==, 1);
+  return g_strdup (((TaubePop3MessageInfo *) listing->pdata[0])->uid);
+}
+
+/* A message in the store with its UIDL but without a "downloaded" mark (stored before
+ * the pop3_uidls table existed, or by other means) is neither fetched again on every run
+ * nor kept on the server for ever. */
+static void
+test_stored_before (void)
+{
+  const Policy keep = { TRUE, 0, FALSE, 0 };
+  GBytes *messages[1] = { make_message (80, 1000) };
+  g_autoptr(TaubeStore) store = NULL;
+  g_autoptr(TaubeNewMessage) message = NULL;
+  g_autoptr(GAsyncResult) folder_result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 folder_id;
+
+  reset (&keep);
+  deliver (messages[0]);
+  store = open_store ();
+  taube_store_add_folder_async (store, account_id, "INBOX", "Inbox", TAUBE_FOLDER_ROLE_INBOX,
+                                NULL, taube_test_store_result_cb, &folder_result);
+  folder_id = taube_store_add_folder_finish (store, taube_test_wait (&folder_result), &error);
+  g_assert_no_error (error);
+  message = taube_new_message_new (messages[0]);
+  message->uidl = server_uidl ();
+  taube_store_add_message_async (store, folder_id, message, NULL, taube_test_store_result_cb,
+                                 &result);
+  g_assert_cmpint (taube_store_add_message_finish (store, taube_test_wait (&result), &error),
+                   >, 0);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  sync_ok (0, "new 0 partial 0 deleted 0\n");
+  save_account (&leave_off);
+  sync_ok (0, "new 0 partial 0 deleted 1\n");
+  assert_stored_exactly (messages, 1);
+  assert_server_has (NULL, 0);
+  clear_messages (messages, 1);
+}
+
 static void
 test_leave_on_server (void)
 {
@@ -828,6 +883,7 @@ main (int   argc,
     }
   g_test_add_func ("/pop3-sync/crash-kill-mid-retr", test_kill_mid_retr);
   g_test_add_func ("/pop3-sync/disk-full", test_disk_full);
+  g_test_add_func ("/pop3-sync/stored-before", test_stored_before);
   g_test_add_func ("/pop3-sync/leave-on-server", test_leave_on_server);
   g_test_add_func ("/pop3-sync/deleted-locally", test_deleted_locally);
   g_test_add_func ("/pop3-sync/size-limit", test_size_limit);
