@@ -143,14 +143,16 @@ stored (GTask *task)
   _taube_pop3_sync_download_next (task);
 }
 
-/* Whatever the store or the temp file reports is about this computer's disk, not the
- * network: retrying with backoff would not help, freeing space would. Takes @error. */
+/* A failure of the temp file is about this computer's disk, not the network: retrying
+ * with backoff would not help, freeing space would. The store's own errors
+ * (TAUBE_STORE_ERROR, "disk full" among them) are classified as STORE already and keep
+ * their more precise message. Takes @error. */
 static GError *
 local_error (GError *error)
 {
   GError *wrapped;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error->domain != G_IO_ERROR || error->code == G_IO_ERROR_CANCELLED)
     return error;
   wrapped = g_error_new (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_STORE,
                          /* Translators: %s is the system's reason, e.g. "No space left
