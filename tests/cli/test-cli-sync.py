@@ -139,7 +139,7 @@ except subprocess.TimeoutExpired:
     proc.kill()
     proc_out, proc_err = proc.communicate()
 check('sync without --once picks up a new message on its interval', arrived)
-check('SIGTERM ends it with exit 0', proc.returncode == 0, proc_err)
+check('SIGTERM ends it with exit 0', proc.returncode == 0, f'{proc.returncode} {proc_err}')
 check('every message still exactly once',
       same_as_server(stored_messages(account_id), server_messages()))
 
@@ -177,6 +177,16 @@ check('a wrong password fails with exit 1 and says so',
       out.returncode == 1 and 'password' in out.stderr and bad_id in out.stderr,
       out.stdout + out.stderr)
 check('and stores nothing for that account', stored_messages(bad_id) == [])
+# Staying in the background, a refused password is not tried again every round: servers
+# lock accounts after repeated failed logins.
+try:
+    out = run('sync', '--account', bad_id, '--interval', '1', timeout=60)
+    ended, err = out.returncode == 1, out.stderr
+except subprocess.TimeoutExpired as timeout:
+    ended, err = False, str(timeout.stderr)
+check('sync without --once tries a refused password once, then ends with exit 1',
+      ended and err.count(f'{bad_id}: failed') == 1 and 'not synchronized again' in err,
+      f'{out.returncode} {err}')
 check('and leaves the server as it was', len(server_messages()) == 5)
 
 print(f'1..{len(results)}')
