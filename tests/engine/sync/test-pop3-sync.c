@@ -598,7 +598,7 @@ test_kill_mid_retr (void)
 static void
 test_disk_full (void)
 {
-  GBytes *messages[2] = { make_message (70, 2000), make_message (71, 3 * 1024 * 1024) };
+  GBytes *messages[2] = { make_message (70, 2000), make_message (71, 5 * 1024 * 1024) };
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *out = NULL;
   g_autofree char *expected = g_strdup_printf ("error %d:", TAUBE_SYNC_ERROR_STORE);
@@ -606,7 +606,8 @@ test_disk_full (void)
   reset (&leave_off);
   deliver (messages[0]);
   deliver (messages[1]);
-  file_size_limit = "1048576";
+  /* Room for the index and its WAL, not for the second message. */
+  file_size_limit = "2097152";
   out = run_helper (NULL, 0, &process);
   file_size_limit = NULL;
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
