@@ -5,9 +5,13 @@
  * With --once: sync, print one line per account, exit 0 only if every account synced.
  * Without: sync at once, then again every interval until SIGINT or SIGTERM; a sync in
  * progress is cancelled, which deletes nothing on a POP3 server (see
- * src/engine/sync/README.md). IMAP accounts then stay connected with IDLE (TaubeImapPush),
- * which syncs their other folders every interval itself; the service's rounds find those
- * accounts locked and skip them.
+ * src/engine/sync/README.md). After the first round, IMAP accounts stay connected with
+ * IDLE (TaubeImapPush), which syncs their other folders every interval itself; the later
+ * rounds find those accounts locked and skip them quietly.
+ * An account that failed in a way only the person can fix (wrong password, refused
+ * certificate, unsafe settings) is not tried again in later rounds: retrying a wrong
+ * password every few minutes gets accounts locked by their servers. When no account is
+ * left, the command ends with an error.
  */
 #define G_LOG_DOMAIN "taube-cli"
 
@@ -33,10 +37,13 @@ typedef struct
   gboolean syncing;
   gboolean all_ok;
   guint timeout_id;
-  GPtrArray *pushes;     /* TaubeImapPush, once the first round is done */
+  GHashTable *stopped;    /* ids of accounts not to sync again */
+  GPtrArray *round;       /* ids of accounts still to sync in this round */
+  GPtrArray *pushes;      /* TaubeImapPush, once the first round is done */
 } SyncCommand;
 
 static void sync_command_start (SyncCommand *command);
+static void sync_command_next  (SyncCommand *command);
 
 static void
 print_result (const TaubeSyncResult *result)
@@ -62,12 +69,55 @@ sync_command_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether syncing the account again without a change by the person would be futile, or
+ * harmful (a wrong password again). */
+static gboolean
+needs_person (const GError *error)
+{
+  return g_error_matches (error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NEEDS_PASSWORD)
+         || g_error_matches (error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_CERTIFICATE)
+         || g_error_matches (error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_SETTINGS);
+}
+
+static void
+note_results (SyncCommand *command,
+              GPtrArray   *results)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      const TaubeSyncResult *one = g_ptr_array_index (results, i);
+
+      if (one->error != NULL && (g_error_matches (one->error, TAUBE_SYNC_ERROR,
+                                                  TAUBE_SYNC_ERROR_CANCELLED)
+                                 || (command->pushes != NULL
+                                     && one->protocol == TAUBE_PROTOCOL_IMAP
+                                     && g_error_matches (one->error, TAUBE_SYNC_ERROR,
+                                                         TAUBE_SYNC_ERROR_BUSY))))
+        continue;
+      print_result (one);
+      command->all_ok = command->all_ok && one->error == NULL;
+      if (!command->once && one->error != NULL && needs_person (one->error))
+        {
+          g_hash_table_add (command->stopped, g_strdup (one->account_id));
+          /* Translators: %s is an account id */
+          g_printerr (_("%s: not synchronized again until its settings or password are "
+                        "fixed and taube-cli sync is started again.\n"), one->account_id);
+        }
+    }
+}
+
 static void
 taube_cli_sync_push_stopped_cb (TaubeImapPush *push,
                                 gpointer       user_data)
 {
+  SyncCommand *command = user_data;
+  const char *account_id = g_object_get_data (G_OBJECT (push), "taube-cli-account-id");
+
   /* Translators: why an account stopped syncing, e.g. a wrong password */
   g_printerr (_("An account stopped syncing: %s\n"), taube_imap_push_get_error (push)->message);
+  /* The push gave up for a reason only the person can fix: the rounds must not try the
+   * same password again once the push has let go of the account's lock. */
+  g_hash_table_add (command->stopped, g_strdup (account_id));
 }
 
 /* IMAP accounts stay connected from now on, with IDLE on the Inbox. */
@@ -84,12 +134,15 @@ start_pushes (SyncCommand *command)
       TaubeImapPush *push;
 
       if (taube_account_get_protocol (account) != TAUBE_PROTOCOL_IMAP
+          || g_hash_table_contains (command->stopped, taube_account_get_id (account))
           || (command->account_id != NULL
               && g_strcmp0 (command->account_id, taube_account_get_id (account)) != 0))
         continue;
       push = taube_imap_push_new (taube_sync_service_get_store (command->service), account);
       taube_imap_push_set_interval (push, command->interval);
-      g_signal_connect (push, "stopped", G_CALLBACK (taube_cli_sync_push_stopped_cb), NULL);
+      g_object_set_data_full (G_OBJECT (push), "taube-cli-account-id",
+                              g_strdup (taube_account_get_id (account)), g_free);
+      g_signal_connect (push, "stopped", G_CALLBACK (taube_cli_sync_push_stopped_cb), command);
       taube_imap_push_start (push);
       g_ptr_array_add (command->pushes, push);
     }
@@ -106,24 +159,24 @@ sync_command_done_cb (GObject      *object,
 
   command->syncing = FALSE;
   results = taube_sync_service_sync_finish (TAUBE_SYNC_SERVICE (object), result, &error);
-  command->all_ok = results != NULL;
   if (results == NULL)
-    g_printerr ("taube-cli: %s\n", error->message);
-  for (guint i = 0; results != NULL && i < results->len; i++)
     {
-      const TaubeSyncResult *one = g_ptr_array_index (results, i);
-
-      if (one->error != NULL && (g_error_matches (one->error, TAUBE_SYNC_ERROR,
-                                                  TAUBE_SYNC_ERROR_CANCELLED)
-                                 || (command->pushes != NULL
-                                     && one->protocol == TAUBE_PROTOCOL_IMAP
-                                     && g_error_matches (one->error, TAUBE_SYNC_ERROR,
-                                                         TAUBE_SYNC_ERROR_BUSY))))
-        continue;
-      print_result (one);
-      command->all_ok = command->all_ok && one->error == NULL;
+      command->all_ok = FALSE;
+      g_printerr ("taube-cli: %s\n", error->message);
     }
-  if (command->once || g_cancellable_is_cancelled (command->cancellable))
+  else
+    note_results (command, results);
+  if (g_cancellable_is_cancelled (command->cancellable))
+    {
+      g_main_loop_quit (command->loop);
+      return;
+    }
+  if (command->round->len > 0)
+    {
+      sync_command_next (command);
+      return;
+    }
+  if (command->once)
     {
       g_main_loop_quit (command->loop);
       return;
@@ -134,12 +187,55 @@ sync_command_done_cb (GObject      *object,
                                                command);
 }
 
+/* Syncs the next account of the round; the service would go through them in the same
+ * order, but this way the ones that need the person can be left out. */
+static void
+sync_command_next (SyncCommand *command)
+{
+  g_autofree char *account_id = g_ptr_array_steal_index (command->round, 0);
+
+  command->syncing = TRUE;
+  taube_sync_service_sync_async (command->service, account_id, command->cancellable,
+                                 sync_command_done_cb, command);
+}
+
 static void
 sync_command_start (SyncCommand *command)
 {
-  command->syncing = TRUE;
-  taube_sync_service_sync_async (command->service, command->account_id, command->cancellable,
-                                 sync_command_done_cb, command);
+  TaubeAccountManager *accounts = taube_sync_service_get_accounts (command->service);
+  guint n_accounts = g_list_model_get_n_items (G_LIST_MODEL (accounts));
+
+  command->all_ok = TRUE;
+  g_ptr_array_set_size (command->round, 0);
+  for (guint i = 0; command->account_id == NULL && i < n_accounts; i++)
+    {
+      g_autoptr(TaubeAccount) account = g_list_model_get_item (G_LIST_MODEL (accounts), i);
+
+      g_ptr_array_add (command->round, g_strdup (taube_account_get_id (account)));
+    }
+  if (command->account_id != NULL)
+    g_ptr_array_add (command->round, g_strdup (command->account_id));
+  for (guint i = command->round->len; i > 0; i--)
+    if (g_hash_table_contains (command->stopped, command->round->pdata[i - 1]))
+      g_ptr_array_remove_index (command->round, i - 1);
+  if (command->round->len > 0)
+    {
+      sync_command_next (command);
+      return;
+    }
+  if (g_hash_table_size (command->stopped) > 0)
+    {
+      g_printerr (_("taube-cli: no account is left to synchronize.\n"));
+      command->all_ok = FALSE;
+    }
+  else if (!command->once)
+    {
+      /* No account at all: keep running, as with accounts. */
+      command->timeout_id = g_timeout_add_seconds (command->interval,
+                                                   sync_command_timeout_cb, command);
+      return;
+    }
+  g_main_loop_quit (command->loop);
 }
 
 /* SIGINT, SIGTERM: stop at the next safe point; the sync in progress is cancelled. */
@@ -208,6 +304,7 @@ taube_cli_sync (int    argc,
 {
   SyncCommand command = { 0 };
   g_autoptr(GError) error = NULL;
+  gboolean interrupted;
   guint sigint_id;
   guint sigterm_id;
 
@@ -225,6 +322,8 @@ taube_cli_sync (int    argc,
     }
   command.loop = g_main_loop_new (NULL, FALSE);
   command.cancellable = g_cancellable_new ();
+  command.stopped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  command.round = g_ptr_array_new_with_free_func (g_free);
   sigint_id = g_unix_signal_add (SIGINT, sync_command_signal_cb, &command);
   sigterm_id = g_unix_signal_add (SIGTERM, sync_command_signal_cb, &command);
   sync_command_start (&command);
@@ -233,13 +332,17 @@ taube_cli_sync (int    argc,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_handle_id (&command.timeout_id, g_source_remove);
-  g_clear_pointer (&command.pushes, g_ptr_array_unref);
+  interrupted = g_cancellable_is_cancelled (command.cancellable);
   g_main_loop_unref (command.loop);
   g_object_unref (command.cancellable);
+  g_hash_table_unref (command.stopped);
+  g_ptr_array_unref (command.round);
+  g_clear_pointer (&command.pushes, g_ptr_array_unref);
   g_object_unref (command.service);
   g_free (command.account_id);
-  /* Interrupted on purpose: a failed round was reported already and retried meanwhile. */
-  if (!command.once)
+  /* Interrupted on purpose: a failed round was reported already and retried meanwhile.
+   * Ending by itself means no account was left to sync. */
+  if (!command.once && interrupted)
     return 0;
   return command.all_ok ? 0 : TAUBE_CLI_FAILED;
 }

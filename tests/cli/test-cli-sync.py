@@ -6,6 +6,7 @@ Mail is delivered through Dovecot's LMTP; what lands in the store is read back w
 sqlite3 and compared byte for byte with what the server's RETR returns. The wrong
 password runs last: Dovecot slows down logins after a failed one.
 """
+import base64
 import fcntl
 import os
 import poplib
@@ -138,9 +139,31 @@ except subprocess.TimeoutExpired:
     proc.kill()
     proc_out, proc_err = proc.communicate()
 check('sync without --once picks up a new message on its interval', arrived)
-check('SIGTERM ends it with exit 0', proc.returncode == 0, proc_err)
+check('SIGTERM ends it with exit 0', proc.returncode == 0, f'{proc.returncode} {proc_err}')
 check('every message still exactly once',
       same_as_server(stored_messages(account_id), server_messages()))
+
+# Secrets: a sync with every debug message on shows the conversation, never the password,
+# and no file of the profile holds it (the keyring's own files aside).
+secrets = [PASSWORD.encode(),
+           base64.b64encode(b'\0' + USER.encode() + b'\0' + PASSWORD.encode())]
+deliver(4)
+debug = subprocess.run([CLI, 'sync', '--account', account_id, '--once'], capture_output=True,
+                       timeout=60, env={**os.environ, 'G_MESSAGES_DEBUG': 'all'})
+log = debug.stdout + debug.stderr
+check('a sync with G_MESSAGES_DEBUG=all logs the POP3 conversation',
+      debug.returncode == 0 and b'C: RETR' in log, log.decode(errors='replace')[-2000:])
+check('and never the password, plain or in a SASL response',
+      not any(secret in log for secret in secrets))
+leaks = []
+for base in (os.environ['XDG_CONFIG_HOME'], os.environ['XDG_DATA_HOME']):
+    for root, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if d != 'keyrings']
+        for name in files:
+            with open(os.path.join(root, name), 'rb') as handle:
+                if any(secret in handle.read() for secret in secrets):
+                    leaks.append(os.path.join(root, name))
+check('no file of the profile holds the password', not leaks, ' '.join(leaks))
 
 out = run('sync', '--account', 'no-such-account', '--once')
 check('an unknown account is a clear error', out.returncode == 1
@@ -154,7 +177,17 @@ check('a wrong password fails with exit 1 and says so',
       out.returncode == 1 and 'password' in out.stderr and bad_id in out.stderr,
       out.stdout + out.stderr)
 check('and stores nothing for that account', stored_messages(bad_id) == [])
-check('and leaves the server as it was', len(server_messages()) == 4)
+# Staying in the background, a refused password is not tried again every round: servers
+# lock accounts after repeated failed logins.
+try:
+    out = run('sync', '--account', bad_id, '--interval', '1', timeout=60)
+    ended, err = out.returncode == 1, out.stderr
+except subprocess.TimeoutExpired as timeout:
+    ended, err = False, str(timeout.stderr)
+check('sync without --once tries a refused password once, then ends with exit 1',
+      ended and err.count(f'{bad_id}: failed') == 1 and 'not synchronized again' in err,
+      f'{out.returncode} {err}')
+check('and leaves the server as it was', len(server_messages()) == 5)
 
 print(f'1..{len(results)}')
 for number, (name, ok, detail) in enumerate(results, 1):

@@ -36,4 +36,7 @@ typedef enum
 
 GQuark taube_imap_error_quark (void);
 
+gpointer _taube_imap_malformed_error (GError     **error,
+                                      const char  *what);
+
 G_END_DECLS

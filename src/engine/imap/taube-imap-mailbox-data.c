@@ -15,16 +15,6 @@
 #include "taube-imap-mailbox-data.h"
 #include "taube-utf7.h"
 
-/* Always %NULL, so that a parser can return it. */
-static gpointer
-shape_error (GError     **error,
-             const char  *what)
-{
-  g_set_error (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL, "malformed %s response",
-               what);
-  return NULL;
-}
-
 /**
  * taube_imap_mailbox_decode:
  * @wire: a mailbox name as the server sent it
@@ -122,7 +112,7 @@ taube_imap_mailbox_status_parse (const TaubeImapResponse  *response,
 
   if (!taube_imap_response_is_keyword (response, "STATUS") || name == NULL
       || !taube_imap_value_is_list (items) || n % 2 != 0)
-    return shape_error (error, "STATUS");
+    return _taube_imap_malformed_error (error, "STATUS");
   status = g_new0 (TaubeImapMailboxStatus, 1);
   status->mailbox = taube_imap_mailbox_decode (name, utf8);
   for (guint i = 0; i < n; i += 2)
@@ -133,7 +123,7 @@ taube_imap_mailbox_status_parse (const TaubeImapResponse  *response,
       if (item == NULL
           || !taube_imap_value_get_number (taube_imap_value_get_item (items, i + 1), &number)
           || !status_item (status, item, number))
-        return shape_error (error, "STATUS");
+        return _taube_imap_malformed_error (error, "STATUS");
     }
   return g_steal_pointer (&status);
 }
@@ -164,13 +154,13 @@ taube_imap_list_parse (const TaubeImapResponse  *response,
         || taube_imap_response_is_keyword (response, "LSUB"))
       || !taube_imap_value_is_list (attributes) || name == NULL
       || (separator == NULL && !taube_imap_value_is_nil (delimiter)))
-    return shape_error (error, "LIST");
+    return _taube_imap_malformed_error (error, "LIST");
   for (guint i = 0; i < taube_imap_value_get_length (attributes); i++)
     {
       const char *atom = taube_imap_value_get_atom (taube_imap_value_get_item (attributes, i));
 
       if (atom == NULL)
-        return shape_error (error, "LIST");
+        return _taube_imap_malformed_error (error, "LIST");
       g_strv_builder_add (flags, atom);
     }
   info = g_new0 (TaubeImapMailboxInfo, 1);
@@ -202,24 +192,24 @@ taube_imap_vanished_parse (const TaubeImapResponse  *response,
   if (earlier != NULL)
     *earlier = FALSE;
   if (!taube_imap_response_is_keyword (response, "VANISHED"))
-    return shape_error (error, "VANISHED");
+    return _taube_imap_malformed_error (error, "VANISHED");
   if (taube_imap_value_is_list (first))
     {
       if (taube_imap_value_get_length (first) != 1
           || !taube_imap_value_is_atom (taube_imap_value_get_item (first, 0), "EARLIER"))
-        return shape_error (error, "VANISHED");
+        return _taube_imap_malformed_error (error, "VANISHED");
       if (earlier != NULL)
         *earlier = TRUE;
       at = 1;
     }
   if (taube_imap_value_get_length (data) != at + 1)
-    return shape_error (error, "VANISHED");
+    return _taube_imap_malformed_error (error, "VANISHED");
   uids = taube_imap_sequence_set_new_from_value (taube_imap_value_get_item (data, at), NULL);
   if (uids == NULL || taube_imap_sequence_set_contains (uids, TAUBE_IMAP_SEQUENCE_STAR))
     {
       /* "*" has no place in a list of UIDs that are gone. */
       g_clear_pointer (&uids, taube_imap_sequence_set_free);
-      return shape_error (error, "VANISHED");
+      return _taube_imap_malformed_error (error, "VANISHED");
     }
   return uids;
 }

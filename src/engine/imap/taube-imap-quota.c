@@ -30,15 +30,6 @@ taube_imap_quota_free (TaubeImapQuota *quota)
   g_free (quota);
 }
 
-static gpointer
-shape_error (GError     **error,
-             const char  *what)
-{
-  g_set_error (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL, "malformed %s response",
-               what);
-  return NULL;
-}
-
 /**
  * taube_imap_quota_parse:
  * @response: a "* QUOTA root (resource usage limit ...)" response
@@ -58,7 +49,7 @@ taube_imap_quota_parse (const TaubeImapResponse  *response,
 
   if (!taube_imap_response_is_keyword (response, "QUOTA") || root == NULL
       || !taube_imap_value_is_list (list) || n % 3 != 0)
-    return shape_error (error, "QUOTA");
+    return _taube_imap_malformed_error (error, "QUOTA");
   quota = g_new0 (TaubeImapQuota, 1);
   quota->root = g_strdup (root);
   quota->resources = g_ptr_array_new_with_free_func ((GDestroyNotify) resource_free);
@@ -72,7 +63,7 @@ taube_imap_quota_parse (const TaubeImapResponse  *response,
       if (name == NULL
           || !taube_imap_value_get_number (taube_imap_value_get_item (list, i + 1), &usage)
           || !taube_imap_value_get_number (taube_imap_value_get_item (list, i + 2), &limit))
-        return shape_error (error, "QUOTA");
+        return _taube_imap_malformed_error (error, "QUOTA");
       resource = g_new0 (TaubeImapQuotaResource, 1);
       resource->name = g_ascii_strup (name, -1);
       resource->usage = usage;
@@ -105,7 +96,7 @@ taube_imap_quota_root_parse (const TaubeImapResponse  *response,
 
   if (!taube_imap_response_is_keyword (response, "QUOTAROOT") || name == NULL)
     {
-      shape_error (error, "QUOTAROOT");
+      _taube_imap_malformed_error (error, "QUOTAROOT");
       return FALSE;
     }
   for (guint i = 1; i < taube_imap_value_get_length (data); i++)
@@ -114,7 +105,7 @@ taube_imap_quota_root_parse (const TaubeImapResponse  *response,
 
       if (root == NULL)
         {
-          shape_error (error, "QUOTAROOT");
+          _taube_imap_malformed_error (error, "QUOTAROOT");
           return FALSE;
         }
       g_strv_builder_add (builder, root);

@@ -13,16 +13,6 @@
 #include "taube-imap-session-data.h"
 #include "taube-utf7.h"
 
-/* Always %NULL, so that a parser can return it. */
-static gpointer
-shape_error (GError     **error,
-             const char  *what)
-{
-  g_set_error (error, TAUBE_IMAP_ERROR, TAUBE_IMAP_ERROR_PROTOCOL, "malformed %s response",
-               what);
-  return NULL;
-}
-
 static void
 namespace_free (TaubeImapNamespace *namespace)
 {
@@ -53,7 +43,7 @@ parse_namespace_group (const TaubeImapValue  *group,
   if (taube_imap_value_is_nil (group))
     return g_steal_pointer (&result);
   if (!taube_imap_value_is_list (group))
-    return shape_error (error, "NAMESPACE");
+    return _taube_imap_malformed_error (error, "NAMESPACE");
   for (guint i = 0; i < taube_imap_value_get_length (group); i++)
     {
       const TaubeImapValue *entry = taube_imap_value_get_item (group, i);
@@ -65,7 +55,7 @@ parse_namespace_group (const TaubeImapValue  *group,
 
       if (!taube_imap_value_is_list (entry) || prefix == NULL
           || (separator == NULL && !taube_imap_value_is_nil (delimiter)))
-        return shape_error (error, "NAMESPACE");
+        return _taube_imap_malformed_error (error, "NAMESPACE");
       namespace = g_new0 (TaubeImapNamespace, 1);
       /* RFC 2342 §5: prefixes are mailbox names, so modified UTF-7 (RFC 9051 §5.1.3). */
       namespace->prefix = utf8 ? NULL : taube_utf7_decode (prefix, NULL);
@@ -96,7 +86,7 @@ taube_imap_namespaces_parse (const TaubeImapResponse  *response,
 
   if (!taube_imap_response_is_keyword (response, "NAMESPACE")
       || taube_imap_value_get_length (data) < 3)
-    return shape_error (error, "NAMESPACE");
+    return _taube_imap_malformed_error (error, "NAMESPACE");
   namespaces->personal = parse_namespace_group (taube_imap_value_get_item (data, 0), utf8,
                                                 error);
   if (namespaces->personal == NULL)
@@ -156,11 +146,11 @@ taube_imap_id_parse (const TaubeImapResponse  *response,
   guint n = taube_imap_value_get_length (list);
 
   if (!taube_imap_response_is_keyword (response, "ID"))
-    return shape_error (error, "ID");
+    return _taube_imap_malformed_error (error, "ID");
   if (taube_imap_value_is_nil (list))
     return g_steal_pointer (&fields);
   if (!taube_imap_value_is_list (list) || n % 2 != 0)
-    return shape_error (error, "ID");
+    return _taube_imap_malformed_error (error, "ID");
   for (guint i = 0; i < n; i += 2)
     {
       const char *name = taube_imap_value_get_string (taube_imap_value_get_item (list, i), NULL);
@@ -168,7 +158,7 @@ taube_imap_id_parse (const TaubeImapResponse  *response,
       const char *text = taube_imap_value_get_nstring (value, NULL);
 
       if (name == NULL || (text == NULL && !taube_imap_value_is_nil (value)))
-        return shape_error (error, "ID");
+        return _taube_imap_malformed_error (error, "ID");
       if (text != NULL)
         g_hash_table_replace (fields, g_ascii_strdown (name, -1), g_strdup (text));
     }

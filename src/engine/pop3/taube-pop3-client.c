@@ -364,6 +364,10 @@ exchange_free (Exchange *exchange)
 {
   g_clear_pointer (&exchange->commands, g_ptr_array_unref);
   g_clear_pointer (&exchange->kinds, g_array_unref);
+  /* The password (or the SASL response that carries it) is not left in freed memory,
+   * like the login's own copy. */
+  if (exchange->secret != NULL)
+    explicit_bzero (exchange->secret, strlen (exchange->secret));
   g_clear_pointer (&exchange->secret, g_free);
   g_clear_pointer (&exchange->replies, g_ptr_array_unref);
   g_clear_pointer (&exchange->current, taube_pop3_reply_free);

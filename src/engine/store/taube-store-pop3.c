@@ -28,6 +28,31 @@ note_job_free (NoteJob *job)
   g_free (job);
 }
 
+/* A message stored with its UIDL before its pop3_uidls row existed (a profile from before
+ * version-003, or mail added by other means) got no "downloaded" mark from the trigger,
+ * and the row just written says "not downloaded": the sync would fetch it on every run
+ * and never delete it by policy. Its row takes the message's state instead. */
+static gboolean
+mark_stored (TaubeStoreDb  *db,
+             gint64         folder_id,
+             GError       **error)
+{
+  TaubeStoreStmt *stmt = _taube_store_db_prepare (db,
+    "UPDATE pop3_uidls SET"
+    " downloaded = (SELECT MAX(m.internal_date, 1) FROM messages AS m"
+    "               WHERE m.folder_id = pop3_uidls.folder_id AND m.uidl = pop3_uidls.uidl),"
+    " partial = (SELECT m.path IS NULL FROM messages AS m"
+    "            WHERE m.folder_id = pop3_uidls.folder_id AND m.uidl = pop3_uidls.uidl)"
+    " WHERE folder_id = ? AND downloaded = 0 AND EXISTS (SELECT 1 FROM messages AS m"
+    "       WHERE m.folder_id = pop3_uidls.folder_id AND m.uidl = pop3_uidls.uidl);",
+    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _taube_store_stmt_bind_int64 (stmt, 1, folder_id);
+  return _taube_store_db_run (db, stmt, error);
+}
+
 static gboolean
 note_all (TaubeStoreDb  *db,
           NoteJob       *job,
@@ -47,7 +72,7 @@ note_all (TaubeStoreDb  *db,
       if (!_taube_store_db_run (db, stmt, error))
         return FALSE;
     }
-  return TRUE;
+  return mark_stored (db, job->folder_id, error);
 }
 
 static void
@@ -86,6 +111,7 @@ note_uidls_in_writer (TaubeStore   *self,
  * @user_data: data for @callback
  *
  * Remembers when each UIDL was first seen; UIDLs known already keep their row as it is.
+ * A UIDL whose message is in the folder already counts as downloaded from then on.
  */
 void
 taube_store_pop3_note_uidls_async (TaubeStore          *self,

@@ -143,6 +143,27 @@ stored (GTask *task)
   _taube_pop3_sync_download_next (task);
 }
 
+/* A failure of the temp file is about this computer's disk, not the network: retrying
+ * with backoff would not help, freeing space would. The store's own errors
+ * (TAUBE_STORE_ERROR, "disk full" among them) are classified as STORE already and keep
+ * their more precise message. Takes @error. */
+static GError *
+local_error (GError *error)
+{
+  GError *wrapped;
+
+  if (error->domain != G_IO_ERROR || error->code == G_IO_ERROR_CANCELLED)
+    return error;
+  wrapped = g_error_new (TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_STORE,
+                         /* Translators: %s is the system's reason, e.g. "No space left
+                          * on device" */
+                         _("A downloaded message could not be saved on this computer (%s). "
+                           "It is still on the server; free some disk space and download "
+                           "mail again."), error->message);
+  g_error_free (error);
+  return wrapped;
+}
+
 static void
 add_message_cb (GObject      *object,
                 GAsyncResult *result,
@@ -153,7 +174,7 @@ add_message_cb (GObject      *object,
 
   if (taube_store_add_message_finish (TAUBE_STORE (object), result, &error) == 0)
     {
-      _taube_pop3_sync_fail (task, error);
+      _taube_pop3_sync_fail (task, local_error (error));
       return;
     }
   stored (task);
@@ -169,7 +190,7 @@ set_body_cb (GObject      *object,
 
   if (!taube_store_set_body_finish (TAUBE_STORE (object), result, &error))
     {
-      _taube_pop3_sync_fail (task, error);
+      _taube_pop3_sync_fail (task, local_error (error));
       return;
     }
   stored (task);
@@ -197,7 +218,7 @@ store_download (GTask *task)
   raw = map_download (run->temp_path, &error);
   if (raw == NULL)
     {
-      _taube_pop3_sync_fail (task, error);
+      _taube_pop3_sync_fail (task, local_error (error));
       return;
     }
   if (run->fetch_uidl != NULL)
@@ -224,7 +245,7 @@ close_download_cb (GObject      *object,
 
   if (!g_output_stream_close_finish (G_OUTPUT_STREAM (object), result, &error))
     {
-      _taube_pop3_sync_fail (task, error);
+      _taube_pop3_sync_fail (task, local_error (error));
       return;
     }
   store_download (task);
@@ -241,6 +262,8 @@ retrieve_cb (GObject      *object,
 
   if (!taube_pop3_client_retrieve_finish (TAUBE_POP3_CLIENT (object), result, NULL, &error))
     {
+      if (_taube_pop3_sync_output_failed (run->temp_output))
+        error = local_error (error);
       _taube_pop3_sync_fail (task, error);
       return;
     }
@@ -254,9 +277,11 @@ start_retrieve (GTask         *task,
 {
   Run *run = _taube_pop3_sync_task_run (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GOutputStream) crash_output = NULL;
 
-  run->temp_output = _taube_crash_point_stream (file_output, "mid-retr",
-                                                MAX (run->current->size / 2, 1));
+  crash_output = _taube_crash_point_stream (file_output, "mid-retr",
+                                            MAX (run->current->size / 2, 1));
+  run->temp_output = _taube_pop3_sync_output_new (crash_output);
   if (run->headers_only)
     taube_pop3_client_top_async (run->client, run->current->number, 0, run->temp_output,
                                  cancellable, retrieve_cb, task);
@@ -277,7 +302,7 @@ create_download_cb (GObject      *object,
   output = g_file_create_finish (G_FILE (object), result, &error);
   if (output == NULL)
     {
-      _taube_pop3_sync_fail (task, error);
+      _taube_pop3_sync_fail (task, local_error (error));
       return;
     }
   start_retrieve (task, G_OUTPUT_STREAM (output));

@@ -85,6 +85,10 @@ _taube_pop3_sync_real_now (void)
 /* taube-pop3-sync-download.c: from the first RETR to QUIT */
 void _taube_pop3_sync_download_next (GTask  *task);
 
+/* taube-pop3-sync-output.c */
+GOutputStream *_taube_pop3_sync_output_new    (GOutputStream *file);
+gboolean       _taube_pop3_sync_output_failed (GOutputStream *stream);
+
 /* taube-pop3-sync-policy.c */
 gboolean _taube_pop3_policy_should_download (const TaubePop3UidlState *state);
 gboolean _taube_pop3_policy_headers_only    (const TaubePop3Policy    *policy,

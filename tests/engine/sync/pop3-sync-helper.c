@@ -12,8 +12,15 @@
  * stdout and exits 0, or prints "error CODE: MESSAGE" (CODE a TaubeSyncError) on stderr
  * and exits 1. "fetch" downloads the whole of a message stored with its header only
  * (taube_sync_service_download_message_async) and prints "downloaded".
+ *
+ * TAUBE_TEST_FILE_SIZE_LIMIT=BYTES makes every file this process writes fail with EFBIG
+ * beyond BYTES (setrlimit RLIMIT_FSIZE): a disk that fills up in the middle of a download,
+ * without root, a special file system or a hook in Taube itself.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "taube-sync-service.h"
 
@@ -54,6 +61,21 @@ fetch (TaubeSyncService *service,
   return 0;
 }
 
+static void
+limit_file_size (void)
+{
+  const char *limit = g_getenv ("TAUBE_TEST_FILE_SIZE_LIMIT");
+  struct rlimit rl;
+
+  if (limit == NULL)
+    return;
+  rl.rlim_cur = rl.rlim_max = g_ascii_strtoull (limit, NULL, 10);
+  /* Without this the kernel kills the process instead of failing the write. */
+  signal (SIGXFSZ, SIG_IGN);
+  if (setrlimit (RLIMIT_FSIZE, &rl) != 0)
+    g_error ("setrlimit: %s", g_strerror (errno));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -71,6 +93,7 @@ main (int   argc,
       g_printerr ("usage: %s ACCOUNT_ID [NOW | fetch MESSAGE_ID]\n", argv[0]);
       return 2;
     }
+  limit_file_size ();
   if (!taube_account_manager_load (accounts, &error)
       || (store = taube_store_new_sync (NULL, NULL, &error)) == NULL)
     g_error ("%s", error->message);

@@ -394,6 +394,9 @@ leftovers (goffset *size)
 
 /* -- The sync, in a process of its own ------------------------------------------------- */
 
+/* When set, the helper cannot write files larger than this (TAUBE_TEST_FILE_SIZE_LIMIT). */
+static const char *file_size_limit;
+
 /* With @fetch_id, the helper downloads the whole of that message instead of syncing. */
 static GSubprocess *
 spawn_helper_full (const char *crash_at,
@@ -412,6 +415,11 @@ spawn_helper_full (const char *crash_at,
     g_subprocess_launcher_setenv (launcher, "TAUBE_TEST_CRASH_AT", crash_at, TRUE);
   else
     g_subprocess_launcher_unsetenv (launcher, "TAUBE_TEST_CRASH_AT");
+  if (file_size_limit != NULL)
+    g_subprocess_launcher_setenv (launcher, "TAUBE_TEST_FILE_SIZE_LIMIT", file_size_limit,
+                                  TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "TAUBE_TEST_FILE_SIZE_LIMIT");
   if (fetch_id != 0)
     process = g_subprocess_launcher_spawn (launcher, &error,
                                            taube_test_rig_env ("TAUBE_TEST_POP3_SYNC_HELPER"),
@@ -581,6 +589,95 @@ test_kill_mid_retr (void)
   assert_server_has (NULL, 0);
   g_assert_cmpuint (leftovers (NULL), ==, 0);
   clear_messages (messages, 2);
+}
+
+/* The disk fills up in the middle of the second message: the run fails as a problem of
+ * this computer (not of the network, which a retry would not fix), the first message is
+ * stored, nothing is deleted on the server, no temp file is left, and once there is room
+ * the next run fetches the rest without storing anything twice. */
+static void
+test_disk_full (void)
+{
+  GBytes *messages[2] = { make_message (70, 2000), make_message (71, 5 * 1024 * 1024) };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("error %d:", TAUBE_SYNC_ERROR_STORE);
+
+  reset (&leave_off);
+  deliver (messages[0]);
+  deliver (messages[1]);
+  /* Room for the index and its WAL, not for the second message. */
+  file_size_limit = "2097152";
+  out = run_helper (NULL, 0, &process);
+  file_size_limit = NULL;
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  if (!g_str_has_prefix (out, expected))
+    g_error ("expected %s, got %s", expected, out);
+  g_assert_nonnull (strstr (out, "still on the server"));
+  assert_server_has (messages, 2);
+  assert_stored_exactly (messages, 1);
+  g_assert_cmpuint (leftovers (NULL), ==, 0);
+
+  sync_ok (0, "new 1 partial 0 deleted 2\n");
+  assert_stored_exactly (messages, 2);
+  assert_server_has (NULL, 0);
+  g_assert_cmpuint (leftovers (NULL), ==, 0);
+  clear_messages (messages, 2);
+}
+
+/* The UIDL of the only message on the server */
+static char *
+server_uidl (void)
+{
+  g_autoptr(TaubePop3Client) client = login ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  taube_pop3_client_scan_async (client, NULL, taube_test_store_result_cb, &result);
+  listing = taube_pop3_client_list_finish (client, taube_test_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listing->len, ==, 1);
+  return g_strdup (((TaubePop3MessageInfo *) listing->pdata[0])->uid);
+}
+
+/* A message in the store with its UIDL but without a "downloaded" mark (stored before
+ * the pop3_uidls table existed, or by other means) is neither fetched again on every run
+ * nor kept on the server for ever. */
+static void
+test_stored_before (void)
+{
+  const Policy keep = { TRUE, 0, FALSE, 0 };
+  GBytes *messages[1] = { make_message (80, 1000) };
+  g_autoptr(TaubeStore) store = NULL;
+  g_autoptr(TaubeNewMessage) message = NULL;
+  g_autoptr(GAsyncResult) folder_result = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 folder_id;
+
+  reset (&keep);
+  deliver (messages[0]);
+  store = open_store ();
+  taube_store_add_folder_async (store, account_id, "INBOX", "Inbox", TAUBE_FOLDER_ROLE_INBOX,
+                                NULL, taube_test_store_result_cb, &folder_result);
+  folder_id = taube_store_add_folder_finish (store, taube_test_wait (&folder_result), &error);
+  g_assert_no_error (error);
+  message = taube_new_message_new (messages[0]);
+  message->uidl = server_uidl ();
+  taube_store_add_message_async (store, folder_id, message, NULL, taube_test_store_result_cb,
+                                 &result);
+  g_assert_cmpint (taube_store_add_message_finish (store, taube_test_wait (&result), &error),
+                   >, 0);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  sync_ok (0, "new 0 partial 0 deleted 0\n");
+  save_account (&leave_off);
+  sync_ok (0, "new 0 partial 0 deleted 1\n");
+  assert_stored_exactly (messages, 1);
+  assert_server_has (NULL, 0);
+  clear_messages (messages, 1);
 }
 
 static void
@@ -786,6 +883,8 @@ main (int   argc,
       g_test_add_data_func (path, points[i], test_crash_at);
     }
   g_test_add_func ("/pop3-sync/crash-kill-mid-retr", test_kill_mid_retr);
+  g_test_add_func ("/pop3-sync/disk-full", test_disk_full);
+  g_test_add_func ("/pop3-sync/stored-before", test_stored_before);
   g_test_add_func ("/pop3-sync/leave-on-server", test_leave_on_server);
   g_test_add_func ("/pop3-sync/deleted-locally", test_deleted_locally);
   g_test_add_func ("/pop3-sync/size-limit", test_size_limit);

@@ -162,11 +162,26 @@ test_message_without_row (StoreFixture  *fixture,
   g_autoptr(GHashTable) table = NULL;
   TaubePop3UidlState *state;
 
+  const char *listed[] = { "u9", "u8", NULL };
+
   add (fixture, "u9", FALSE);
   table = states (fixture);
   state = g_hash_table_lookup (table, "u9");
   g_assert_nonnull (state);
   g_assert_cmpint (state->downloaded, >, 0);
+  g_clear_pointer (&table, g_hash_table_unref);
+
+  /* What a sync does: note the listing, then read the states. The row written for u9
+   * takes its message's state, u8 (headers only) too. */
+  add (fixture, "u8", TRUE);
+  note (fixture, listed, NOW);
+  table = states (fixture);
+  state = g_hash_table_lookup (table, "u9");
+  g_assert_cmpint (state->downloaded, >, 0);
+  g_assert_false (state->partial);
+  state = g_hash_table_lookup (table, "u8");
+  g_assert_cmpint (state->downloaded, >, 0);
+  g_assert_true (state->partial);
 }
 
 static void
