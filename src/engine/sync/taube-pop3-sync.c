@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "taube-account-trust.h"
 #include "taube-password.h"
 #include "taube-pop3-client.h"
 #include "taube-pop3-sync-private.h"
@@ -193,27 +194,11 @@ connect_cb (GObject      *object,
                                  g_task_get_cancellable (task), login_cb, task);
 }
 
-static TaubeTlsTrust *
-build_trust (TaubeAccount  *account,
-             GError       **error)
-{
-  g_autoptr(TaubeTlsTrust) trust = taube_tls_trust_new ();
-  g_autofree char *ca_file = NULL;
-  g_auto(GStrv) pins = NULL;
-
-  g_object_get (account, "ca-file", &ca_file, "pinned-certificates", &pins, NULL);
-  if (ca_file != NULL && *ca_file != '\0' && !taube_tls_trust_add_ca_file (trust, ca_file, error))
-    return NULL;
-  for (guint i = 0; pins != NULL && pins[i] != NULL; i++)
-    taube_tls_trust_add_pin (trust, pins[i]);
-  return g_steal_pointer (&trust);
-}
-
 static TaubePop3Client *
 build_client (TaubeAccount  *account,
               GError       **error)
 {
-  g_autoptr(TaubeTlsTrust) trust = build_trust (account, error);
+  g_autoptr(TaubeTlsTrust) trust = taube_account_new_tls_trust (account, error);
   g_autoptr(TaubeConnection) connection = NULL;
   TaubePop3Client *client;
   TaubeSecurity security;
