@@ -110,6 +110,7 @@ update_validity (TaubeSetupAssistant *self)
 {
   gboolean plaintext = uses_plaintext (self);
   gboolean complete = TRUE;
+  gboolean ready;
   AdwEntryRow *required[] = { self->in_host_row, self->in_user_row, self->out_host_row };
 
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
@@ -119,12 +120,10 @@ update_validity (TaubeSetupAssistant *self)
       complete = complete && text[0] != '\0';
     }
   gtk_widget_set_visible (GTK_WIDGET (self->plaintext_group), plaintext);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->manual_continue),
-                            complete && (!plaintext
-                                         || gtk_check_button_get_active (self->plaintext_check)));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_continue),
-                            complete && (!plaintext
-                                         || gtk_check_button_get_active (self->plaintext_check)));
+  ready = complete && (!plaintext || gtk_check_button_get_active (self->plaintext_check));
+  /* Both pages continue to the same login, so the same rule holds for both. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->manual_continue), ready);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_continue), ready);
 }
 
 /* The widgets of the manual page into the draft. */
