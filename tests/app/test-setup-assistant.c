@@ -214,9 +214,18 @@ label_text (GtkWidget  *root,
 }
 
 static gboolean
+allocated (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 0;
+}
+
+/* Not yet allocated (width 0) does not count: the window must really be narrow. */
+static gboolean
 width_at_most (gpointer data)
 {
-  return gtk_widget_get_width (GTK_WIDGET (data)) <= 400;
+  int width = gtk_widget_get_width (GTK_WIDGET (data));
+
+  return width > 0 && width <= 400;
 }
 
 static gboolean
@@ -912,6 +921,12 @@ test_untrusted_certificate (void)
   g_assert_cmpstr (row_subtitle (root, "cert-validity"),
                    !=, "");
   shot (root, "setup-5-certificate");
+  /* Phone width: the fingerprint and the long explanation wrap instead of widening it. */
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 360, 700);
+  g_assert_true (taube_test_wait_until (width_at_most, root, 10000));
+  shot (root, "setup-5-certificate-narrow");
+  g_assert_true (width_at_most (root));
+  gtk_window_set_default_size (GTK_WINDOW (assistant), 520, 680);
 
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (root, "trust-check")), TRUE);
   click (root, "trust-button");
@@ -968,9 +983,12 @@ test_narrow (void)
   assistant = open_assistant ();
   root = GTK_WIDGET (assistant);
 
+  /* A size set before the window's first allocation is overridden by it. */
+  g_assert_true (taube_test_wait_until (allocated, root, 10000));
   gtk_window_set_default_size (GTK_WINDOW (assistant), 360, 640);
   g_assert_true (taube_test_wait_until (width_at_most, root, 10000));
   shot (root, "setup-1-identity-narrow");
+  g_assert_true (width_at_most (root));
   close_assistant (assistant);
 }
 
