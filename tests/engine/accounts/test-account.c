@@ -202,6 +202,22 @@ test_manager_skips_broken_file (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
 }
 
+/* Lists show the name, or the address when the name is emptied by an edit. */
+static void
+test_title (void)
+{
+  g_autoptr(TaubeAccount) alice = make_account ("a", "alice@example.test");
+  g_autoptr(GObject) target = g_object_new (TAUBE_TYPE_ACCOUNT, "id", "t", NULL);
+
+  g_assert_cmpstr (taube_account_get_title (alice), ==, "Alice Example");
+  taube_account_bind_title (alice, target, "display-name");
+  g_object_set (alice, "display-name", "", NULL);
+  g_assert_cmpstr (taube_account_get_title (alice), ==, "alice@example.test");
+  g_assert_cmpstr (taube_account_get_title (TAUBE_ACCOUNT (target)), ==, "alice@example.test");
+  g_object_set (alice, "display-name", "Alice B.", NULL);
+  g_assert_cmpstr (taube_account_get_title (TAUBE_ACCOUNT (target)), ==, "Alice B.");
+}
+
 static void
 saved_cb (GObject      *object,
           GAsyncResult *result,
@@ -261,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/accounts/account/invalid", test_invalid);
   g_test_add_func ("/accounts/account/unknown-security-in-file", test_unknown_security_in_file);
   g_test_add_func ("/accounts/manager/save-load-remove", test_manager_save_load_remove);
+  g_test_add_func ("/accounts/account/title", test_title);
   g_test_add_func ("/accounts/manager/save-async", test_manager_save_async);
   g_test_add_func ("/accounts/manager/skips-broken-file", test_manager_skips_broken_file);
 
