@@ -459,8 +459,11 @@ test_end_to_end (void)
   /* The detected IMAP server, recommended, with where it came from. */
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (find (root, "imap-check"))));
   g_assert_nonnull (strstr (label_text (root, "source-label"), "Example Test Mail"));
-  g_assert_cmpstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (find (root, "help-link"))), ==,
-                   "help:taube/imap-or-pop3");
+  /* The help link: its words as shown, its target, and reachable with Tab. */
+  g_assert_cmpstr (label_text (root, "help-link"), ==, _("More about IMAP and POP3"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find (root, "help-link"))),
+                            "href=\"help:taube/imap-or-pop3\""));
+  g_assert_true (gtk_widget_get_focusable (find (root, "help-link")));
   g_assert_cmpuint (spin_value (root, "in-port-spin"), ==, env_port ("TAUBE_RIG_IMAPS_PORT"));
   g_assert_cmpuint (combo_selected (root, "in-security-combo"), ==, 0);
   g_assert_false (gtk_widget_get_visible (find (root, "pop3-group")));

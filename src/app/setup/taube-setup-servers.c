@@ -14,6 +14,8 @@
 #include "taube-autoconfig-ports.h"
 #include "taube-setup-assistant-private.h"
 
+#define HELP_URI "help:taube/imap-or-pop3"
+
 /* The rows of the security combo, in the order of the .ui file's string list. */
 static const TaubeSecurity security_rows[] = {
   TAUBE_SECURITY_TLS, TAUBE_SECURITY_STARTTLS, TAUBE_SECURITY_NONE,
@@ -441,6 +443,22 @@ go_manual_cb (TaubeSetupAssistant *self)
   taube_setup_detect_stop (self);
   taube_setup_servers_sync (self);
   taube_setup_show_page (self, "manual");
+}
+
+/**
+ * taube_setup_servers_init:
+ * @self: the assistant
+ *
+ * Sets the protocol page's link to the help page; the label opens it (click, or Tab and
+ * Enter) with the desktop's help viewer.
+ */
+void
+taube_setup_servers_init (TaubeSetupAssistant *self)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<a href=\"%s\">%s</a>", HELP_URI,
+                                                     _("More about IMAP and POP3"));
+
+  gtk_label_set_markup (self->help_link, markup);
 }
 
 void
