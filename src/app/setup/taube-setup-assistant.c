@@ -101,8 +101,7 @@ back_activated (GtkWidget  *widget,
     taube_setup_show_page (self, "identity");
 }
 
-/* "Continue" needs a plausible address and a password; the name may be empty (recipients
- * then see the address alone). */
+/* One account per address: a second one would sync the same mailbox twice. */
 static gboolean
 address_taken (TaubeSetupAssistant *self,
                const char          *address)
@@ -120,6 +119,8 @@ address_taken (TaubeSetupAssistant *self,
   return FALSE;
 }
 
+/* "Continue" needs a plausible address and a password; the name may be empty (recipients
+ * then see the address alone). */
 static gboolean
 identity_is_valid (TaubeSetupAssistant *self)
 {

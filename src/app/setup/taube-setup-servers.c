@@ -203,6 +203,8 @@ taube_setup_servers_sync (TaubeSetupAssistant *self)
   update_validity (self);
 }
 
+/* A server without a user name keeps the one the draft has (the address by default):
+ * probing and SRV cannot know it. */
 static void
 apply_incoming_server (TaubeSetupAssistant   *self,
                        TaubeAutoconfigServer *server)
@@ -258,6 +260,8 @@ update_recommendation (TaubeSetupAssistant *self)
   gtk_label_set_text (self->recommendation_label, text);
 }
 
+/* Standard ports and the address as user name; pinned certificates go too, since they
+ * belonged to the servers found before. */
 static void
 reset_defaults (TaubeSetupAssistant *self)
 {
