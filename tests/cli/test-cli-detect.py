@@ -91,7 +91,7 @@ check('detect prints the settings, their source and the recommendation',
       and 'Check these settings' not in out.stdout, out.stdout + out.stderr)
 
 out = run('detect', USER, LANGUAGE='de', LC_ALL='C.UTF-8')
-check('detect speaks German', out.returncode == 0 and 'Gefunden in: Taubes Anbieterliste'
+check('detect speaks German', out.returncode == 0 and 'Quelle: Taubes Anbieterliste'
       in out.stdout and 'example.test wird in Taubes Anbieterliste gesucht' in out.stderr,
       out.stdout + out.stderr)
 

@@ -113,10 +113,13 @@ remove_clicked_cb (GtkButton              *button,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* @label names the account too: a screen reader going down the list hears which account
+ * each button is for, not "Edit, Remove, Edit, Remove". */
 static GtkWidget *
 row_button (TaubeAccount *account,
             const char   *icon_name,
             const char   *tooltip,
+            const char   *label,
             const char   *name)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
@@ -126,7 +129,7 @@ row_button (TaubeAccount *account,
   gtk_widget_set_name (button, name);
   gtk_widget_add_css_class (button, "flat");
   g_object_set_data_full (G_OBJECT (button), "account", g_object_ref (account), g_object_unref);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   return button;
 }
@@ -138,19 +141,20 @@ create_row (gpointer item,
   TaubePreferencesWindow *self = user_data;
   TaubeAccount *account = item;
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *edit = row_button (account, "document-edit-symbolic", _("Edit"), "edit-account");
-  GtkWidget *remove = row_button (account, "user-trash-symbolic", _("Remove"), "remove-account");
-  g_autofree char *name = NULL;
   const char *address = taube_account_get_email_address (account);
+  /* Translators: read out by screen readers; %s is an email address */
+  g_autofree char *edit_label = g_strdup_printf (_("Edit %s"), address);
+  /* Translators: read out by screen readers; %s is an email address */
+  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), address);
+  GtkWidget *edit = row_button (account, "document-edit-symbolic", _("Edit"), edit_label,
+                                "edit-account");
+  GtkWidget *remove = row_button (account, "user-trash-symbolic", _("Remove"), remove_label,
+                                  "remove-account");
 
-  g_object_get (account, "display-name", &name, NULL);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 name != NULL && name[0] != '\0' ? name : address);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), address);
   /* An edit saves into the same account object: the row follows it. */
-  g_object_bind_property (account, "display-name", row, "title", G_BINDING_DEFAULT);
-  g_object_bind_property (account, "email-address", row, "subtitle", G_BINDING_DEFAULT);
+  taube_account_bind_title (account, row, "title");
+  g_object_bind_property (account, "email-address", row, "subtitle", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (edit, "clicked", G_CALLBACK (edit_clicked_cb), self, 0);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_clicked_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);

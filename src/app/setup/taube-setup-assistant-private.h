@@ -63,6 +63,7 @@ struct _TaubeSetupAssistant
   AdwActionRow *imap_row;
   AdwActionRow *pop3_row;
   GtkLabel *recommendation_label;
+  GtkLabel *help_link;
   AdwPreferencesGroup *pop3_group;
   GtkSwitch *leave_switch;
   GtkSpinButton *days_spin;
@@ -119,6 +120,7 @@ void        taube_setup_servers_use_blank    (TaubeSetupAssistant *self);
 void        taube_setup_servers_sync         (TaubeSetupAssistant *self);
 void        taube_setup_servers_set_intro    (TaubeSetupAssistant *self,
                                               const char          *text);
+void        taube_setup_servers_init         (TaubeSetupAssistant *self);
 void        taube_setup_servers_class_init   (GtkWidgetClass      *widget_class);
 
 /* taube-setup-verify.c */

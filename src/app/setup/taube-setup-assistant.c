@@ -101,8 +101,7 @@ back_activated (GtkWidget  *widget,
     taube_setup_show_page (self, "identity");
 }
 
-/* "Continue" needs a plausible address and a password; the name may be empty (recipients
- * then see the address alone). */
+/* One account per address: a second one would sync the same mailbox twice. */
 static gboolean
 address_taken (TaubeSetupAssistant *self,
                const char          *address)
@@ -120,6 +119,8 @@ address_taken (TaubeSetupAssistant *self,
   return FALSE;
 }
 
+/* "Continue" needs a plausible address and a password; the name may be empty (recipients
+ * then see the address alone). */
 static gboolean
 identity_is_valid (TaubeSetupAssistant *self)
 {
@@ -232,7 +233,7 @@ bind_children (GtkWidgetClass *widget_class)
   BIND (detect_steps); BIND (confirm_box); BIND (confirm_label); BIND (confirm_button);
   BIND (detect_cancel); BIND (detect_manual);
   BIND (source_label); BIND (imap_check); BIND (pop3_check); BIND (imap_row); BIND (pop3_row);
-  BIND (recommendation_label); BIND (pop3_group); BIND (leave_switch); BIND (days_spin);
+  BIND (recommendation_label); BIND (help_link); BIND (pop3_group); BIND (leave_switch); BIND (days_spin);
   BIND (incoming_summary); BIND (outgoing_summary); BIND (protocol_continue);
   BIND (manual_intro); BIND (protocol_combo); BIND (in_host_row); BIND (in_security_combo);
   BIND (in_port_spin); BIND (in_user_row); BIND (out_host_row); BIND (out_security_combo);
@@ -277,6 +278,7 @@ static void
 taube_setup_assistant_init (TaubeSetupAssistant *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  taube_setup_servers_init (self);
   self->in_security = TAUBE_SECURITY_TLS;
   self->out_security = TAUBE_SECURITY_TLS;
   pages_changed_cb (self);

@@ -14,6 +14,8 @@
 #include "taube-autoconfig-ports.h"
 #include "taube-setup-assistant-private.h"
 
+#define HELP_URI "help:taube/imap-or-pop3"
+
 /* The rows of the security combo, in the order of the .ui file's string list. */
 static const TaubeSecurity security_rows[] = {
   TAUBE_SECURITY_TLS, TAUBE_SECURITY_STARTTLS, TAUBE_SECURITY_NONE,
@@ -110,6 +112,7 @@ update_validity (TaubeSetupAssistant *self)
 {
   gboolean plaintext = uses_plaintext (self);
   gboolean complete = TRUE;
+  gboolean ready;
   AdwEntryRow *required[] = { self->in_host_row, self->in_user_row, self->out_host_row };
 
   for (gsize i = 0; i < G_N_ELEMENTS (required); i++)
@@ -119,12 +122,10 @@ update_validity (TaubeSetupAssistant *self)
       complete = complete && text[0] != '\0';
     }
   gtk_widget_set_visible (GTK_WIDGET (self->plaintext_group), plaintext);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->manual_continue),
-                            complete && (!plaintext
-                                         || gtk_check_button_get_active (self->plaintext_check)));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_continue),
-                            complete && (!plaintext
-                                         || gtk_check_button_get_active (self->plaintext_check)));
+  ready = complete && (!plaintext || gtk_check_button_get_active (self->plaintext_check));
+  /* Both pages continue to the same login, so the same rule holds for both. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->manual_continue), ready);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->protocol_continue), ready);
 }
 
 /* The widgets of the manual page into the draft. */
@@ -202,6 +203,8 @@ taube_setup_servers_sync (TaubeSetupAssistant *self)
   update_validity (self);
 }
 
+/* A server without a user name keeps the one the draft has (the address by default):
+ * probing and SRV cannot know it. */
 static void
 apply_incoming_server (TaubeSetupAssistant   *self,
                        TaubeAutoconfigServer *server)
@@ -257,6 +260,8 @@ update_recommendation (TaubeSetupAssistant *self)
   gtk_label_set_text (self->recommendation_label, text);
 }
 
+/* Standard ports and the address as user name; pinned certificates go too, since they
+ * belonged to the servers found before. */
 static void
 reset_defaults (TaubeSetupAssistant *self)
 {
@@ -442,6 +447,22 @@ go_manual_cb (TaubeSetupAssistant *self)
   taube_setup_detect_stop (self);
   taube_setup_servers_sync (self);
   taube_setup_show_page (self, "manual");
+}
+
+/**
+ * taube_setup_servers_init:
+ * @self: the assistant
+ *
+ * Sets the protocol page's link to the help page; the label opens it (click, or Tab and
+ * Enter) with the desktop's help viewer.
+ */
+void
+taube_setup_servers_init (TaubeSetupAssistant *self)
+{
+  g_autofree char *markup = g_markup_printf_escaped ("<a href=\"%s\">%s</a>", HELP_URI,
+                                                     _("More about IMAP and POP3"));
+
+  gtk_label_set_markup (self->help_link, markup);
 }
 
 void

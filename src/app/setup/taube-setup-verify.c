@@ -215,23 +215,11 @@ cleared_after_failure_cb (GObject      *object,
 }
 
 static void
-save_settings (SaveJob *job)
+show_saved (TaubeSetupAssistant *self)
 {
-  TaubeSetupAssistant *self = job->self;
   TaubeAccount *target = self->editing != NULL ? self->editing : self->draft;
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (self->editing != NULL)
-    taube_setup_copy_account_settings (self->draft, self->editing);
-  if (!taube_account_manager_save (self->manager, target, &error))
-    {
-      if (self->editing == NULL)
-        taube_password_clear_async (taube_account_get_id (self->draft), NULL,
-                                    cleared_after_failure_cb, g_object_ref (self->draft));
-      save_failed (self, error);
-      return;
-    }
   /* A new account's mail is fetched at once; an edited one syncs on its usual schedule. */
   if (self->editing == NULL && GTK_IS_APPLICATION (g_application_get_default ()))
     taube_setup_start_first_sync (GTK_APPLICATION (g_application_get_default ()), self->manager,
@@ -248,6 +236,39 @@ save_settings (SaveJob *job)
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->done_button));
   gtk_widget_grab_focus (GTK_WIDGET (self->done_button));
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+}
+
+static void
+settings_saved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TaubeSetupAssistant) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (taube_account_manager_save_finish (TAUBE_ACCOUNT_MANAGER (object), result, &error))
+    {
+      show_saved (self);
+      return;
+    }
+  /* A new account without settings must not leave its passwords behind. */
+  if (self->editing == NULL)
+    taube_password_clear_async (taube_account_get_id (self->draft), NULL,
+                                cleared_after_failure_cb, g_object_ref (self->draft));
+  save_failed (self, error);
+}
+
+/* The key file is written in a worker (it is fsynced): the window stays responsive. */
+static void
+save_settings (SaveJob *job)
+{
+  TaubeSetupAssistant *self = job->self;
+  TaubeAccount *target = self->editing != NULL ? self->editing : self->draft;
+
+  if (self->editing != NULL)
+    taube_setup_copy_account_settings (self->draft, self->editing);
+  taube_account_manager_save_async (self->manager, target, NULL, settings_saved_cb,
+                                    g_object_ref (self));
 }
 
 static void

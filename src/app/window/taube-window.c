@@ -60,15 +60,10 @@ create_account_row (gpointer item,
                     gpointer user_data)
 {
   TaubeAccount *account = item;
-  g_autofree char *name = NULL;
-  const char *address = taube_account_get_email_address (account);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title;
-  GtkWidget *subtitle;
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
 
-  g_object_get (account, "display-name", &name, NULL);
-  title = gtk_label_new (name != NULL && name[0] != '\0' ? name : address);
-  subtitle = gtk_label_new (address);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
@@ -82,8 +77,8 @@ create_account_row (gpointer item,
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_name (box, taube_account_get_id (account));
   /* An edit in Preferences saves into the same account object: the row follows it. */
-  g_object_bind_property (account, "display-name", title, "label", G_BINDING_DEFAULT);
-  g_object_bind_property (account, "email-address", subtitle, "label", G_BINDING_DEFAULT);
+  taube_account_bind_title (account, title, "label");
+  g_object_bind_property (account, "email-address", subtitle, "label", G_BINDING_SYNC_CREATE);
   return box;
 }
 

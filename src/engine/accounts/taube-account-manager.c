@@ -237,13 +237,51 @@ account_path (TaubeAccountManager *self,
   return g_build_filename (self->directory, name, NULL);
 }
 
+/* Writes one account's key file; blocks (fsync), so the async variant runs it in a worker
+ * with copies of the directory, the path and the data. */
+static gboolean
+write_account_file (const char   *directory,
+                    const char   *path,
+                    const char   *data,
+                    gsize         length,
+                    GError      **error)
+{
+  if (g_mkdir_with_parents (directory, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      /* Translators: %s is a folder, the second %s the system's reason */
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create the folder %s: %s"), directory,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
+  return g_file_set_contents_full (path, data, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, error);
+}
+
+/* A saved account that is new joins the list; an existing one is the same object. */
+static void
+add_if_new (TaubeAccountManager *self,
+            TaubeAccount        *account)
+{
+  guint position;
+
+  if (find (self, taube_account_get_id (account), &position))
+    return;
+  g_ptr_array_add (self->accounts, g_object_ref (account));
+  g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
+}
+
 /**
  * taube_account_manager_save:
  * @self: a #TaubeAccountManager
- * @account: a new or changed account
+ * @account: the account to write
  * @error: return location for a #GError
  *
- * Validates @account and writes its file; a new account is added to the list.
+ * Validates and writes @account's key file, and adds it to the list if it is new. This
+ * blocks on the disk (fsync); a UI uses taube_account_manager_save_async().
  *
  * Returns: %TRUE on success
  */
@@ -256,38 +294,133 @@ taube_account_manager_save (TaubeAccountManager  *self,
   g_autofree char *path = NULL;
   g_autofree char *data = NULL;
   gsize length;
-  guint position;
 
   g_return_val_if_fail (TAUBE_IS_ACCOUNT_MANAGER (self), FALSE);
   g_return_val_if_fail (TAUBE_IS_ACCOUNT (account), FALSE);
 
   if (!taube_account_validate (account, error))
     return FALSE;
-  if (g_mkdir_with_parents (self->directory, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      /* Translators: %s is a folder, the second %s the system's reason */
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not create the folder %s: %s"), self->directory,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-
   keyfile = taube_account_to_keyfile (account);
   data = g_key_file_to_data (keyfile, &length, NULL);
   path = account_path (self, taube_account_get_id (account));
-  if (!g_file_set_contents_full (path, data, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error))
+  if (!write_account_file (self->directory, path, data, length, error))
     return FALSE;
-
-  if (!find (self, taube_account_get_id (account), &position))
-    {
-      g_ptr_array_add (self->accounts, g_object_ref (account));
-      g_list_model_items_changed (G_LIST_MODEL (self), self->accounts->len - 1, 0, 1);
-    }
+  add_if_new (self, account);
   return TRUE;
+}
+
+typedef struct
+{
+  char *directory;
+  char *path;
+  char *data;
+  gsize length;
+} SaveData;
+
+static void
+save_data_free (SaveData *save)
+{
+  g_free (save->directory);
+  g_free (save->path);
+  g_free (save->data);
+  g_free (save);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *save = task_data;
+  GError *error = NULL;
+
+  if (write_account_file (save->directory, save->path, save->data, save->length, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_written_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Back on the caller's context: the list changes where its views live. */
+  add_if_new (TAUBE_ACCOUNT_MANAGER (object), g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * taube_account_manager_save_async:
+ * @self: a #TaubeAccountManager
+ * @account: the account to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is written
+ * @user_data: data for @callback
+ *
+ * Like taube_account_manager_save(), with the disk write in a worker thread: the settings
+ * are taken from @account now, and the list changes on the caller's main context.
+ */
+void
+taube_account_manager_save_async (TaubeAccountManager *self,
+                                  TaubeAccount        *account,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) writer = NULL;
+  g_autoptr(GKeyFile) keyfile = NULL;
+  g_autoptr(GError) error = NULL;
+  SaveData *save;
+
+  g_return_if_fail (TAUBE_IS_ACCOUNT_MANAGER (self));
+  g_return_if_fail (TAUBE_IS_ACCOUNT (account));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, taube_account_manager_save_async);
+  g_task_set_task_data (task, g_object_ref (account), g_object_unref);
+  if (!taube_account_validate (account, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  save = g_new0 (SaveData, 1);
+  keyfile = taube_account_to_keyfile (account);
+  save->data = g_key_file_to_data (keyfile, &save->length, NULL);
+  save->directory = g_strdup (self->directory);
+  save->path = account_path (self, taube_account_get_id (account));
+  /* The write itself is not cancelled halfway: the file is then either old or new. */
+  writer = g_task_new (self, NULL, save_written_cb, g_steal_pointer (&task));
+  g_task_set_task_data (writer, save, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (writer, save_thread);
+}
+
+/**
+ * taube_account_manager_save_finish:
+ * @self: a #TaubeAccountManager
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE if the account was written
+ */
+gboolean
+taube_account_manager_save_finish (TaubeAccountManager  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -20,6 +20,14 @@ gboolean             taube_account_manager_load   (TaubeAccountManager *self,
 gboolean             taube_account_manager_save   (TaubeAccountManager *self,
                                                    TaubeAccount        *account,
                                                    GError             **error);
+void                 taube_account_manager_save_async  (TaubeAccountManager *self,
+                                                        TaubeAccount        *account,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean             taube_account_manager_save_finish (TaubeAccountManager *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 gboolean             taube_account_manager_remove (TaubeAccountManager *self,
                                                    const char          *id,
                                                    GError             **error);

@@ -509,6 +509,59 @@ taube_account_get_email_address (TaubeAccount *self)
   return self->email_address;
 }
 
+/**
+ * taube_account_get_title:
+ * @self: a #TaubeAccount
+ *
+ * What lists call the account: the name, or the address when the name is empty (the
+ * name is optional).
+ *
+ * Returns: (transfer none): the title
+ */
+const char *
+taube_account_get_title (TaubeAccount *self)
+{
+  g_return_val_if_fail (TAUBE_IS_ACCOUNT (self), NULL);
+  return self->display_name != NULL && self->display_name[0] != '\0' ? self->display_name
+                                                                       : self->email_address;
+}
+
+static gboolean
+title_transform (GBinding     *binding,
+                 const GValue *from,
+                 GValue       *to,
+                 gpointer      user_data)
+{
+  g_autoptr(GObject) account = g_binding_dup_source (binding);
+
+  if (account == NULL)
+    return FALSE;
+  g_value_set_string (to, taube_account_get_title (TAUBE_ACCOUNT (account)));
+  return TRUE;
+}
+
+/**
+ * taube_account_bind_title:
+ * @self: a #TaubeAccount
+ * @target: the object to update, e.g. a label
+ * @target_property: its string property, e.g. "label"
+ *
+ * Keeps @target_property at taube_account_get_title() as the name changes, so a list
+ * row follows an edit without ever showing an empty title.
+ *
+ * Returns: (transfer none): the binding
+ */
+GBinding *
+taube_account_bind_title (TaubeAccount *self,
+                          gpointer      target,
+                          const char   *target_property)
+{
+  g_return_val_if_fail (TAUBE_IS_ACCOUNT (self), NULL);
+  return g_object_bind_property_full (self, "display-name", target, target_property,
+                                      G_BINDING_SYNC_CREATE, title_transform, NULL, NULL,
+                                      NULL);
+}
+
 const char *
 taube_account_get_incoming_host (TaubeAccount *self)
 {

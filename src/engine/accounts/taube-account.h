@@ -55,5 +55,9 @@ const char     *taube_account_get_incoming_username (TaubeAccount *self);
 const char     *taube_account_get_outgoing_host  (TaubeAccount  *self);
 const char     *taube_account_get_outgoing_username (TaubeAccount *self);
 TaubeProtocol   taube_account_get_protocol       (TaubeAccount  *self);
+const char     *taube_account_get_title          (TaubeAccount  *self);
+GBinding       *taube_account_bind_title         (TaubeAccount  *self,
+                                                  gpointer       target,
+                                                  const char    *target_property);
 
 G_END_DECLS

@@ -202,6 +202,70 @@ test_manager_skips_broken_file (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (manager)), ==, 1);
 }
 
+/* Lists show the name, or the address when the name is emptied by an edit. */
+static void
+test_title (void)
+{
+  g_autoptr(TaubeAccount) alice = make_account ("a", "alice@example.test");
+  g_autoptr(GObject) target = g_object_new (TAUBE_TYPE_ACCOUNT, "id", "t", NULL);
+
+  g_assert_cmpstr (taube_account_get_title (alice), ==, "Alice Example");
+  taube_account_bind_title (alice, target, "display-name");
+  g_object_set (alice, "display-name", "", NULL);
+  g_assert_cmpstr (taube_account_get_title (alice), ==, "alice@example.test");
+  g_assert_cmpstr (taube_account_get_title (TAUBE_ACCOUNT (target)), ==, "alice@example.test");
+  g_object_set (alice, "display-name", "Alice B.", NULL);
+  g_assert_cmpstr (taube_account_get_title (TAUBE_ACCOUNT (target)), ==, "Alice B.");
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The write happens in a worker; the list changes only when the caller's context runs,
+ * and a second manager on the profile reads what was written. */
+static void
+test_manager_save_async (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autoptr(TaubeAccountManager) manager = taube_account_manager_new (dir);
+  g_autoptr(TaubeAccountManager) other = taube_account_manager_new (dir);
+  g_autoptr(TaubeAccount) alice = make_account ("a", "alice@example.test");
+  g_autoptr(TaubeAccount) invalid = make_account ("x", "");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "a.conf", NULL);
+  guint changes = 0;
+
+  g_signal_connect (manager, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+  taube_account_manager_save_async (manager, alice, NULL, saved_cb, &result);
+  g_assert_cmpuint (changes, ==, 0);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (taube_account_manager_save_finish (manager, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (taube_account_manager_lookup (manager, "a") == alice);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (taube_account_manager_load (other, &error));
+  g_assert_nonnull (taube_account_manager_lookup (other, "a"));
+
+  g_clear_object (&result);
+  taube_account_manager_save_async (manager, invalid, NULL, saved_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (taube_account_manager_save_finish (manager, result, &error));
+  g_assert_nonnull (error);
+  g_assert_null (taube_account_manager_lookup (manager, "x"));
+  g_assert_cmpuint (changes, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -213,6 +277,8 @@ main (int   argc,
   g_test_add_func ("/accounts/account/invalid", test_invalid);
   g_test_add_func ("/accounts/account/unknown-security-in-file", test_unknown_security_in_file);
   g_test_add_func ("/accounts/manager/save-load-remove", test_manager_save_load_remove);
+  g_test_add_func ("/accounts/account/title", test_title);
+  g_test_add_func ("/accounts/manager/save-async", test_manager_save_async);
   g_test_add_func ("/accounts/manager/skips-broken-file", test_manager_skips_broken_file);
 
   return g_test_run ();
