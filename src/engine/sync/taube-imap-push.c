@@ -17,7 +17,7 @@
 
 #include "config.h"
 
-#include "taube-imap-push.h"
+#include "taube-imap-push-private.h"
 #include "taube-imap-sync.h"
 #include "taube-sync-error.h"
 #include "taube-sync-lock.h"
@@ -46,6 +46,7 @@ struct _TaubeImapPush
   TaubeSyncLock *lock;           /* held while a session is open: one sync per account */
   GCancellable *cancellable;     /* the whole session */
   GCancellable *idle;            /* the IDLE in progress */
+  gboolean notify_asked;         /* NOTIFY SET sent in this session (or not offered) */
   TaubeImapClient *client;
   TaubeImapSync *sync;
   gint64 inbox_id;
@@ -84,6 +85,7 @@ drop_session (TaubeImapPush *self)
   g_clear_handle_id (&self->interval_id, g_source_remove);
   g_clear_handle_id (&self->wake_id, g_source_remove);
   self->wake = WAKE_NONE;
+  self->notify_asked = FALSE;
 }
 
 static void
@@ -259,6 +261,15 @@ taube_imap_push_news_cb (TaubeImapPush *self)
   wake (self, WAKE_INBOX);
 }
 
+/* While idling, a STATUS can only be NOTIFY news of another folder: sync them all. */
+static void
+taube_imap_push_untagged_cb (TaubeImapPush     *self,
+                             TaubeImapResponse *response)
+{
+  if (self->idle != NULL && _taube_imap_push_is_notify_news (response))
+    wake (self, WAKE_ALL);
+}
+
 static gboolean
 taube_imap_push_interval_cb (gpointer user_data)
 {
@@ -407,8 +418,35 @@ taube_imap_push_idle_cb (GObject      *object,
 }
 
 static void
+taube_imap_push_notify_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(TaubeImapPush) self = user_data;
+  GError *error = NULL;
+
+  if (self->client != TAUBE_IMAP_CLIENT (object))
+    return;   /* an old session, dropped meanwhile */
+  if (!_taube_imap_push_notify_finish (result, &error) && error != NULL)
+    {
+      session_failed (self, error);
+      return;
+    }
+  start_idle (self);
+}
+
+static void
 start_idle (TaubeImapPush *self)
 {
+  if (!self->notify_asked)
+    {
+      /* Once per session, with the Inbox selected: from now on the server tells about
+       * the other folders too (taube-imap-push-notify.c). */
+      self->notify_asked = TRUE;
+      _taube_imap_push_notify_async (self->client, self->cancellable, taube_imap_push_notify_cb,
+                                     g_object_ref (self));
+      return;
+    }
   /* Inbox news reported before now (e.g. EXISTS answering our own SELECT) is in the store
    * already, and what comes later the server reports in IDLE; an interval that fell due
    * meanwhile still leaves IDLE at once for its pass. */
@@ -454,6 +492,7 @@ taube_imap_push_open_cb (GObject      *object,
                               ((const char *[]) { "exists", "expunge", "vanished",
                                                   "flags-changed" })[i],
                               G_CALLBACK (taube_imap_push_news_cb), self);
+  g_signal_connect_swapped (client, "untagged", G_CALLBACK (taube_imap_push_untagged_cb), self);
   taube_imap_sync_run_async (self->sync, self->queue, self->cancellable,
                              taube_imap_push_pass_cb, g_object_ref (self));
 }

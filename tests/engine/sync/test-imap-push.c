@@ -130,6 +130,50 @@ test_idle (void)
   sync_test_remove_dir (dir);
 }
 
+/* NOTIFY: news in another folder wakes IDLE long before the interval. */
+static void
+test_notify (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(TaubeStore) store = sync_test_new_store (&dir);
+  g_autoptr(TaubeAccount) account = new_account ("push-notify",
+                                                 taube_test_rig_port ("TAUBE_RIG_IMAPS_PORT"),
+                                                 taube_test_rig_env ("TAUBE_RIG_PASSWORD"));
+  g_autoptr(TaubeImapPush) push = taube_imap_push_new (store, account);
+  g_autoptr(TaubeFolder) sent = NULL;
+  g_autoptr(TaubeMessage) found = NULL;
+  gboolean synced = FALSE;
+  gint64 start;
+  gint64 deadline;
+
+  g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
+  g_string_truncate (capture.text, 0);
+  /* The interval is far away: only NOTIFY can bring the Sent folder's news in time. */
+  taube_imap_push_set_interval (push, 600);
+  taube_imap_push_start (push);
+  run_for (20, &synced);
+  g_assert_true (synced);
+  while (count_in_log ("S: + idling") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (count_in_log (" NOTIFY SET (selected (MessageNew"), ==, 1);
+  g_assert_cmpuint (count_in_log ("NOTIFY refused"), ==, 0);
+
+  start = g_get_monotonic_time ();
+  deadline = start + 3 * G_USEC_PER_SEC;
+  sync_test_save ("Sent", "push-notify-1", NULL);
+  sent = sync_test_find_folder_of (store, "push-notify", "Sent");
+  while (found == NULL && g_get_monotonic_time () < deadline)
+    {
+      synced = FALSE;
+      run_for (0.2, &synced);
+      found = sync_test_find_message (store, taube_folder_get_id (sent), "push-notify-1");
+    }
+  g_assert_nonnull (found);
+  g_test_message ("other folder pushed in %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  taube_imap_push_stop (push);
+  sync_test_remove_dir (dir);
+}
+
 /* Nobody listening: attempts after 1, 2, 4 … seconds, not in a tight loop. */
 static void
 test_backoff (void)
@@ -200,6 +244,7 @@ main (int    argc,
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
 
   g_test_add_func ("/imap-push/idle", test_idle);
+  g_test_add_func ("/imap-push/notify", test_notify);
   g_test_add_func ("/imap-push/backoff", test_backoff);
   g_test_add_func ("/imap-push/wrong-password", test_wrong_password);
   return g_test_run ();
