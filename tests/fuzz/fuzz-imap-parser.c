@@ -14,8 +14,12 @@
 #include "taube-imap-bodystructure.h"
 #include "taube-imap-envelope.h"
 #include "taube-imap-error.h"
+#include "taube-imap-fetch-private.h"
+#include "taube-imap-mailbox-data.h"
 #include "taube-imap-parser.h"
+#include "taube-imap-quota.h"
 #include "taube-imap-sequence-set.h"
+#include "taube-imap-session-data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +71,45 @@ try_fetch (TaubeImapResponse *response,
     }
 }
 
+/* The typed readers must turn anything into a value or an error, never crash. */
+static void
+try_typed (TaubeImapResponse *response,
+           GString           *log)
+{
+  g_autoptr(TaubeImapFetchedMessage) fetched = NULL;
+  g_autoptr(TaubeImapMailboxStatus) status = NULL;
+  g_autoptr(TaubeImapSequenceSet) vanished = NULL;
+  g_autoptr(TaubeImapFlagChange) change = NULL;
+  g_autoptr(TaubeImapQuota) quota = NULL;
+  g_autoptr(TaubeImapNamespaces) namespaces = NULL;
+  g_autoptr(GHashTable) id = NULL;
+  g_auto(GStrv) enabled = NULL;
+  gboolean earlier = FALSE;
+
+  if (taube_imap_response_get_kind (response) != TAUBE_IMAP_RESPONSE_UNTAGGED)
+    return;
+  if (taube_imap_response_is_keyword (response, "FETCH"))
+    {
+      fetched = _taube_imap_fetched_message_parse (response, NULL, NULL);
+      change = taube_imap_flag_change_parse (response);
+    }
+  else if (taube_imap_response_is_keyword (response, "STATUS"))
+    status = taube_imap_mailbox_status_parse (response, TRUE, NULL);
+  else if (taube_imap_response_is_keyword (response, "VANISHED"))
+    vanished = taube_imap_vanished_parse (response, &earlier, NULL);
+  else if (taube_imap_response_is_keyword (response, "QUOTA"))
+    quota = taube_imap_quota_parse (response, NULL);
+  else if (taube_imap_response_is_keyword (response, "NAMESPACE"))
+    namespaces = taube_imap_namespaces_parse (response, TRUE, NULL);
+  else if (taube_imap_response_is_keyword (response, "ENABLED"))
+    enabled = taube_imap_enabled_parse (response);
+  else if (taube_imap_response_is_keyword (response, "ID"))
+    id = taube_imap_id_parse (response, NULL);
+  g_string_append_printf (log, "typed %d%d%d%d%d%d%d%d\n", fetched != NULL, change != NULL,
+                          status != NULL, vanished != NULL, quota != NULL,
+                          namespaces != NULL, enabled != NULL, id != NULL);
+}
+
 static void
 response_cb (TaubeImapParser   *parser,
              TaubeImapResponse *response,
@@ -79,6 +122,7 @@ response_cb (TaubeImapParser   *parser,
   g_string_append_printf (run->log, "%s\n", text);
   if (taube_imap_response_is_keyword (response, "FETCH"))
     try_fetch (response, run->log);
+  try_typed (response, run->log);
   for (guint i = 0; i < taube_imap_value_get_length (data); i++)
     try_sequence_set (taube_imap_value_get_item (data, i), run->log);
   for (guint i = 0; taube_imap_response_get_code_arg (response, i) != NULL; i++)
