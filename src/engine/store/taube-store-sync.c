@@ -10,6 +10,9 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "taube-store-error.h"
 #include "taube-store-private.h"
 #include "taube-store-sync.h"
@@ -215,6 +218,52 @@ taube_store_get_uid_bounds (TaubeStore  *self,
  *
  * Returns: (transfer full) (element-type TaubeStoreUidState): the messages, or %NULL on error
  */
+static int
+compare_keywords (const void *a,
+                  const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/**
+ * taube_store_uid_state_clear:
+ * @state: a #TaubeStoreUidState
+ *
+ * Frees what @state owns (its keywords); a clear function for arrays of states.
+ */
+void
+taube_store_uid_state_clear (gpointer state)
+{
+  g_clear_pointer (&((TaubeStoreUidState *) state)->keywords, g_strfreev);
+}
+
+/**
+ * taube_store_keywords_normalize:
+ * @keywords: (transfer full) (nullable): keywords in any order
+ *
+ * Returns: (transfer full): the same keywords sorted, an empty list for %NULL, so two
+ *   lists can be compared with g_strv_equal()
+ */
+GStrv
+taube_store_keywords_normalize (GStrv keywords)
+{
+  if (keywords == NULL)
+    return g_new0 (char *, 1);
+  qsort (keywords, g_strv_length (keywords), sizeof (char *), compare_keywords);
+  return keywords;
+}
+
+/* Whether @a and @b carry the same keywords; %NULL counts as none. */
+gboolean
+taube_store_uid_state_same_keywords (const TaubeStoreUidState *a,
+                                     const TaubeStoreUidState *b)
+{
+  static const char *const none[] = { NULL };
+
+  return g_strv_equal (a->keywords != NULL ? (const char *const *) a->keywords : none,
+                       b->keywords != NULL ? (const char *const *) b->keywords : none);
+}
+
 GArray *
 taube_store_list_uids (TaubeStore  *self,
                        gint64       folder_id,
@@ -228,9 +277,13 @@ taube_store_list_uids (TaubeStore  *self,
 
   g_return_val_if_fail (TAUBE_IS_STORE (self), NULL);
 
+  g_array_set_clear_func (states, taube_store_uid_state_clear);
+  /* Keywords are atoms (RFC 9051 §2.3.2), so a space separates them safely. */
   stmt = _taube_store_db_prepare (self->reader,
-    "SELECT uid, flags, modseq, id FROM messages "
-    "WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid;", error);
+    "SELECT uid, flags, modseq, id, "
+    "  (SELECT group_concat (k.name, ' ') FROM message_keywords mk "
+    "   JOIN keywords k ON k.id = mk.keyword_id WHERE mk.message_id = messages.id) "
+    "FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid;", error);
   if (stmt == NULL)
     return NULL;
   _taube_store_stmt_bind_int64 (stmt, 1, folder_id);
@@ -244,6 +297,10 @@ taube_store_list_uids (TaubeStore  *self,
         .modseq = (guint64) sqlite3_column_int64 (stmt, 2),
         .id = sqlite3_column_int64 (stmt, 3),
       };
+      const char *keywords = (const char *) sqlite3_column_text (stmt, 4);
+
+      state.keywords = taube_store_keywords_normalize (
+        keywords != NULL ? g_strsplit (keywords, " ", -1) : NULL);
 
       g_array_append_val (states, state);
     }
@@ -315,7 +372,9 @@ update_uids (TaubeStoreDb  *db,
       const TaubeStoreUidState *state = &g_array_index (job->array, TaubeStoreUidState, i);
       TaubeStoreStmt *stmt = _taube_store_db_prepare (db,
         "UPDATE messages SET flags = ?, modseq = MAX(modseq, ?) "
-        "WHERE folder_id = ? AND uid = ?;", error);
+        "WHERE folder_id = ? AND uid = ? RETURNING id;", error);
+      GError *local_error = NULL;
+      gint64 message_id = 0;
 
       if (stmt == NULL)
         return FALSE;
@@ -323,7 +382,17 @@ update_uids (TaubeStoreDb  *db,
       _taube_store_stmt_bind_int64 (stmt, 2, (gint64) state->modseq);
       _taube_store_stmt_bind_int64 (stmt, 3, job->folder_id);
       _taube_store_stmt_bind_int64 (stmt, 4, state->uid);
-      if (!_taube_store_db_run (db, stmt, error))
+      while (_taube_store_db_next (db, stmt, &local_error))
+        message_id = sqlite3_column_int64 (stmt, 0);
+      _taube_store_stmt_reset (stmt);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      if (message_id != 0 && state->keywords != NULL
+          && !_taube_store_write_keywords (db, message_id,
+                                           (const char *const *) state->keywords, error))
         return FALSE;
     }
   return TRUE;

@@ -16,8 +16,11 @@ G_BEGIN_DECLS
  * @flags: its flags as stored
  * @modseq: its MODSEQ as stored (RFC 7162 §3.1.1), or 0
  * @id: the message's id in the store (0 when handed to the store as an update)
+ * @keywords: (nullable): its keywords without a flag bit ($Label1, $Junk …), sorted; as an
+ *   update, %NULL leaves the stored keywords alone and an empty list removes them
  *
- * One message as IMAP sync compares or updates it.
+ * One message as IMAP sync compares or updates it. Arrays of these that may hold keywords
+ * free them with taube_store_uid_state_clear() as their clear function.
  */
 typedef struct
 {
@@ -25,7 +28,13 @@ typedef struct
   TaubeMessageFlags flags;
   guint64 modseq;
   gint64 id;
+  GStrv keywords;
 } TaubeStoreUidState;
+
+void      taube_store_uid_state_clear           (gpointer              state);
+gboolean  taube_store_uid_state_same_keywords   (const TaubeStoreUidState *a,
+                                                 const TaubeStoreUidState *b);
+GStrv     taube_store_keywords_normalize        (GStrv                 keywords);
 
 /* Folders */
 void      taube_store_rename_folder_async       (TaubeStore           *self,

@@ -53,7 +53,7 @@ fetch_number (TaubeImapResponse *response,
 /*
  * _taube_imap_sync_parse_fetch_state:
  * @response: an untagged "* n FETCH (UID u FLAGS (...) ...)"
- * @state: (out): what it says
+ * @state: (out): what it says; free its keywords with taube_store_uid_state_clear()
  *
  * Returns: %FALSE if @response is no FETCH with a UID and FLAGS
  */
@@ -66,7 +66,9 @@ _taube_imap_sync_parse_fetch_state (TaubeImapResponse  *response,
   state->uid = (guint32) fetch_number (response, "UID");
   if (state->uid == 0 || flags == NULL)
     return FALSE;
-  state->flags = _taube_imap_sync_parse_flags (flags, NULL);
+  state->keywords = NULL;
+  state->flags = _taube_imap_sync_parse_flags (flags, &state->keywords);
+  state->keywords = taube_store_keywords_normalize (state->keywords);
   state->modseq = fetch_number (response, "MODSEQ");
   state->id = 0;
   return TRUE;

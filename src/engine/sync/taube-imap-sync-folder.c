@@ -442,10 +442,22 @@ diff_window (GArray *stored,
 
       while (j < server->len && g_array_index (server, TaubeStoreUidState, j).uid < mine->uid)
         j++;
+      const TaubeStoreUidState *theirs;
+
       if (j >= server->len || g_array_index (server, TaubeStoreUidState, j).uid != mine->uid)
-        g_array_append_val (vanished, mine->uid);
-      else if (g_array_index (server, TaubeStoreUidState, j).flags != mine->flags)
-        g_array_append_val (changed, g_array_index (server, TaubeStoreUidState, j));
+        {
+          g_array_append_val (vanished, mine->uid);
+          continue;
+        }
+      theirs = &g_array_index (server, TaubeStoreUidState, j);
+      if (theirs->flags != mine->flags || !taube_store_uid_state_same_keywords (theirs, mine))
+        {
+          TaubeStoreUidState copy = *theirs;
+
+          /* Both arrays free their keywords. */
+          copy.keywords = g_strdupv (theirs->keywords);
+          g_array_append_val (changed, copy);
+        }
     }
 }
 
@@ -464,6 +476,9 @@ taube_imap_sync_folder_compare_cb (GObject      *object,
   g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (TaubeStoreUidState));
   g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (guint32));
   GError *error = NULL;
+
+  g_array_set_clear_func (server, taube_store_uid_state_clear);
+  g_array_set_clear_func (changed, taube_store_uid_state_clear);
 
   response = taube_imap_client_command_finish (TAUBE_IMAP_CLIENT (object), result, &untagged,
                                                &error);
@@ -520,14 +535,14 @@ taube_imap_sync_folder_changed_cb (const TaubeImapFetchedMessage *fetched,
                                    gpointer                       user_data)
 {
   FolderJob *job = user_data;
-  TaubeStoreUidState state = {
-    .uid = fetched->uid,
-    .flags = taube_message_flags_from_imap ((const char *const *) fetched->flags, NULL),
-    .modseq = fetched->modseq,
-  };
+  TaubeStoreUidState state = { .uid = fetched->uid, .modseq = fetched->modseq };
 
-  if (state.uid != 0 && fetched->flags != NULL)
-    g_array_append_val (job->changed, state);
+  if (state.uid == 0 || fetched->flags == NULL)
+    return;
+  state.flags = taube_message_flags_from_imap ((const char *const *) fetched->flags,
+                                               &state.keywords);
+  state.keywords = taube_store_keywords_normalize (state.keywords);
+  g_array_append_val (job->changed, state);
 }
 
 /* Stored UIDs the server's set lacks were expunged; the store is read a window at a time. */
@@ -816,6 +831,7 @@ taube_imap_sync_folder_async (TaubeImapSync       *self,
   job->quoted = _taube_imap_sync_quote_mailbox (taube_folder_get_name (job->folder));
   job->vanished = g_array_new (FALSE, FALSE, sizeof (guint32));
   job->changed = g_array_new (FALSE, FALSE, sizeof (TaubeStoreUidState));
+  g_array_set_clear_func (job->changed, taube_store_uid_state_clear);
   command = select_command (self, job);
   taube_imap_client_command_async (self->client, command, cancellable,
                                    taube_imap_sync_folder_select_cb, task);

@@ -236,7 +236,10 @@ collect_answered (ReplayJob *job,
       TaubeStoreUidState state;
 
       if (_taube_imap_sync_parse_fetch_state (g_ptr_array_index (untagged, i), &state))
-        g_array_append_val (job->answered, state.uid);
+        {
+          g_array_append_val (job->answered, state.uid);
+          taube_store_uid_state_clear (&state);
+        }
     }
 }
 

@@ -116,6 +116,26 @@ typedef enum
   BY_COMPARISON,
 } Mode;
 
+/* The stored keywords of @uid, sorted and joined by spaces. */
+static void
+assert_keywords (TaubeStore *store,
+                 gint64      folder_id,
+                 guint32     uid,
+                 const char *expected)
+{
+  g_autoptr(TaubeMessage) message = taube_store_lookup_uid (store, folder_id, uid, NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) keywords = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_nonnull (message);
+  keywords = taube_store_get_keywords (store, taube_message_get_id (message), &error);
+  g_assert_no_error (error);
+  keywords = taube_store_keywords_normalize (g_steal_pointer (&keywords));
+  joined = g_strjoinv (" ", keywords);
+  g_assert_cmpstr (joined, ==, expected);
+}
+
 /* Changes by another client reach the store; with QRESYNC they come with the SELECT, with
  * CONDSTORE from CHANGEDSINCE and UID SEARCH, else by comparing flags window by window. */
 static void
@@ -151,6 +171,7 @@ check_incremental (Fixture *fixture,
 
   sync_test_command (other, select);
   sync_test_command (other, "UID STORE 1 +FLAGS.SILENT (\\Flagged \\Seen)");
+  sync_test_command (other, "UID STORE 3 +FLAGS.SILENT ($Label1 $Important)");
   sync_test_command (other, "UID STORE 2 +FLAGS.SILENT (\\Deleted)");
   sync_test_command (other, "UID EXPUNGE 2");
   sync_test_save (mailbox, fresh_subject, NULL);
@@ -176,6 +197,15 @@ check_incremental (Fixture *fixture,
   g_assert_cmpstr (taube_message_get_subject (fresh), ==, fresh_subject);
   /* Only the new UID was fetched with its envelope. */
   g_assert_true (client_sent ("UID FETCH 5:5 "));
+  assert_keywords (fixture->store, folder_id, 3, "$Important $Label1");
+
+  /* Keywords taken away on the server go from the store too. */
+  sync_test_command (other, "UID STORE 3 -FLAGS.SILENT ($Label1)");
+  sync_ok (fixture);
+  assert_keywords (fixture->store, folder_id, 3, "$Important");
+  sync_test_command (other, "UID STORE 3 -FLAGS.SILENT ($Important)");
+  sync_ok (fixture);
+  assert_keywords (fixture->store, folder_id, 3, "");
 }
 
 static void
