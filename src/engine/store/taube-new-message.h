@@ -21,6 +21,10 @@ typedef struct
   GStrv              keywords;       /* IMAP keywords without a bit in @flags, or NULL */
   gint64             internal_date;  /* INTERNALDATE in seconds since 1970; 0 means now */
   gint64             size;           /* RFC822.SIZE; 0 means the length of @raw */
+  /* With @headers_only, the header cannot tell whether there are attachments; IMAP's
+   * BODYSTRUCTURE can: then @attachment_known is set and @has_attachment says. */
+  gboolean           attachment_known;
+  gboolean           has_attachment;
 } TaubeNewMessage;
 
 TaubeNewMessage *taube_new_message_new  (GBytes                *raw);

@@ -232,15 +232,32 @@ read_references (TaubeParsedMessage *self,
 static gboolean
 is_security_part (GMimeContentType *type)
 {
+  return taube_parsed_message_is_security_type (g_mime_content_type_get_media_type (type),
+                                                g_mime_content_type_get_media_subtype (type));
+}
+
+/**
+ * taube_parsed_message_is_security_type:
+ * @type: a MIME type such as "application"
+ * @subtype: its subtype such as "pgp-signature"
+ *
+ * Whether a part of this type carries a signature, key or encrypted data rather than
+ * something the person would save: such parts never count as attachments (also for
+ * IMAP's BODYSTRUCTURE, so the list agrees before and after the body is downloaded).
+ */
+gboolean
+taube_parsed_message_is_security_type (const char *type,
+                                       const char *subtype)
+{
   static const char *const subtypes[] = {
     "pgp-signature", "pgp-encrypted", "pgp-keys", "pkcs7-signature", "x-pkcs7-signature",
     "pkcs7-mime", "x-pkcs7-mime",
   };
 
-  if (!g_mime_content_type_is_type (type, "application", "*"))
+  if (type == NULL || subtype == NULL || g_ascii_strcasecmp (type, "application") != 0)
     return FALSE;
   for (gsize i = 0; i < G_N_ELEMENTS (subtypes); i++)
-    if (g_mime_content_type_is_type (type, "application", subtypes[i]))
+    if (g_ascii_strcasecmp (subtype, subtypes[i]) == 0)
       return TRUE;
   return FALSE;
 }

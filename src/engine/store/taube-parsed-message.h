@@ -31,6 +31,8 @@ typedef struct
 
 TaubeParsedMessage *taube_parsed_message_new  (GBytes             *raw);
 void                taube_parsed_message_free (TaubeParsedMessage *self);
+gboolean            taube_parsed_message_is_security_type (const char *type,
+                                                           const char *subtype);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaubeParsedMessage, taube_parsed_message_free)
 

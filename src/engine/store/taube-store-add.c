@@ -255,7 +255,8 @@ bind_message (TaubeStoreStmt            *stmt,
   _taube_store_stmt_bind_int64 (stmt, 6, list_date (parsed->date, internal_date));
   _taube_store_stmt_bind_int64 (stmt, 7, input->size != 0 ? input->size
                                                           : (gint64) g_bytes_get_size (input->raw));
-  _taube_store_stmt_bind_int64 (stmt, 8, parsed->has_attachment);
+  _taube_store_stmt_bind_int64 (stmt, 8, input->attachment_known ? input->has_attachment
+                                                                  : parsed->has_attachment);
   _taube_store_stmt_bind_text (stmt, 11, parsed->recipients);
   _taube_store_stmt_bind_text (stmt, 12, parsed->subject);
   _taube_store_stmt_bind_text (stmt, 13, parsed->preview);

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "taube-imap-sync-private.h"
+#include "taube-parsed-message.h"
 
 const char *const _taube_imap_sync_list_headers[] = {
   "Date", "From", "To", "Cc", "Subject", "Message-ID", "In-Reply-To", "References",
@@ -74,10 +75,40 @@ _taube_imap_sync_parse_fetch_state (TaubeImapResponse  *response,
   return TRUE;
 }
 
+/* The same rule as the store's body walk (taube-parsed-message.c), on BODYSTRUCTURE:
+ * a part marked as attachment, an attached message, or a non-text leaf outside
+ * multipart/related; signatures and encrypted bodies do not count. */
+static gboolean
+has_attachment (const TaubeImapBodystructure *body,
+                gboolean                      in_related,
+                guint                         depth)
+{
+  if (body == NULL || depth > 32)
+    return FALSE;
+  if (taube_imap_bodystructure_is_multipart (body))
+    {
+      if (g_ascii_strcasecmp (body->subtype, "encrypted") == 0)
+        return FALSE;
+      in_related = in_related || g_ascii_strcasecmp (body->subtype, "related") == 0;
+      for (guint i = 0; body->parts != NULL && i < body->parts->len; i++)
+        if (has_attachment (g_ptr_array_index (body->parts, i), in_related, depth + 1))
+          return TRUE;
+      return FALSE;
+    }
+  if (taube_parsed_message_is_security_type (body->type, body->subtype))
+    return FALSE;
+  if (body->disposition != NULL && g_ascii_strcasecmp (body->disposition, "attachment") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (body->type, "message") == 0
+      && g_ascii_strcasecmp (body->subtype, "rfc822") == 0)
+    return TRUE;
+  return !in_related && g_ascii_strcasecmp (body->type, "text") != 0;
+}
+
 /*
  * _taube_imap_sync_new_message:
- * @fetched: a message fetched with FLAGS, INTERNALDATE, RFC822.SIZE, the list headers (and
- *   MODSEQ with CONDSTORE)
+ * @fetched: a message fetched with FLAGS, INTERNALDATE, RFC822.SIZE, BODYSTRUCTURE, the list
+ *   headers (and MODSEQ with CONDSTORE)
  *
  * Returns: (transfer full) (nullable): the message for taube_store_add_messages_async(), or
  *   %NULL if the server sent no header for it
@@ -98,5 +129,7 @@ _taube_imap_sync_new_message (const TaubeImapFetchedMessage *fetched)
   message->internal_date = fetched->internaldate != NULL
                            ? g_date_time_to_unix (fetched->internaldate) : 0;
   message->size = (gint64) fetched->size;
+  message->attachment_known = fetched->bodystructure != NULL;
+  message->has_attachment = has_attachment (fetched->bodystructure, FALSE, 0);
   return message;
 }

@@ -371,7 +371,9 @@ fetch_step (GTask *task)
     }
   uids = g_strdup_printf ("%u:%u", first, last);
   request.uids = uids;
+  /* BODYSTRUCTURE so the list can show the paperclip before any body is downloaded. */
   request.items = TAUBE_IMAP_FETCH_FLAGS | TAUBE_IMAP_FETCH_INTERNALDATE | TAUBE_IMAP_FETCH_SIZE
+                  | TAUBE_IMAP_FETCH_BODYSTRUCTURE
                   | (self->condstore ? TAUBE_IMAP_FETCH_MODSEQ : 0);
   request.header_fields = _taube_imap_sync_list_headers;
   job->window = g_ptr_array_new_with_free_func ((GDestroyNotify) taube_new_message_free);

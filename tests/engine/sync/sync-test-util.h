@@ -67,22 +67,16 @@ sync_test_command (TaubeImapClient *client,
   g_assert_nonnull (response);
 }
 
-/* Delivers a message into @mailbox of the rig's first user with doveadm save. */
+/* Delivers the message @raw into @mailbox of the rig's first user with doveadm save. */
 static inline void
-sync_test_save (const char *mailbox,
-                const char *subject,
-                const char *extra_headers)
+sync_test_save_raw (const char *mailbox,
+                    const char *raw)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) doveadm = NULL;
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
-  g_autofree char *message = g_strdup_printf (
-    "From: Grete Sender <grete@example.test>\r\nTo: alice@example.test\r\n"
-    "Subject: %s\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\n"
-    "Message-ID: <%s@example.test>\r\n%s\r\nBody of %s.\r\n",
-    subject, subject, extra_headers != NULL ? extra_headers : "", subject);
-  g_autoptr(GBytes) input = g_bytes_new (message, strlen (message));
+  g_autoptr(GBytes) input = g_bytes_new (raw, strlen (raw));
 
   doveadm = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
                               | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
@@ -95,6 +89,21 @@ sync_test_save (const char *mailbox,
   if (!g_subprocess_get_successful (doveadm))
     g_error ("doveadm save failed: %.*s", (int) g_bytes_get_size (err),
              (const char *) g_bytes_get_data (err, NULL));
+}
+
+/* Delivers a short plain message with @subject (also its Message-ID) into @mailbox. */
+static inline void
+sync_test_save (const char *mailbox,
+                const char *subject,
+                const char *extra_headers)
+{
+  g_autofree char *message = g_strdup_printf (
+    "From: Grete Sender <grete@example.test>\r\nTo: alice@example.test\r\n"
+    "Subject: %s\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\n"
+    "Message-ID: <%s@example.test>\r\n%s\r\nBody of %s.\r\n",
+    subject, subject, extra_headers != NULL ? extra_headers : "", subject);
+
+  sync_test_save_raw (mailbox, message);
 }
 
 static inline TaubeStore *

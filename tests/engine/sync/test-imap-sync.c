@@ -109,6 +109,53 @@ test_initial (Fixture       *fixture,
   g_assert_true (client_sent ("UID FETCH 1:3 "));
 }
 
+/* The paperclip is known from BODYSTRUCTURE, before any body is downloaded. */
+static void
+test_attachment_flag (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(TaubeImapClient) other = sync_test_alice ();
+  g_autoptr(TaubeFolder) folder = NULL;
+  g_autoptr(TaubeMessage) with_pdf = NULL;
+  g_autoptr(TaubeMessage) plain = NULL;
+  g_autoptr(TaubeMessage) signature = NULL;
+
+  sync_test_command (other, "CREATE \"Attachments\"");
+  /* Multiparts: their header alone cannot tell whether a part is an attachment. */
+  sync_test_save_raw ("Attachments",
+    "From: grete@example.test\r\nSubject: with-pdf\r\nMessage-ID: <with-pdf@example.test>\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nSee the file.\r\n"
+    "--b\r\nContent-Type: application/pdf\r\n"
+    "Content-Disposition: attachment; filename=a.pdf\r\n\r\n%PDF-1.4\r\n--b--\r\n");
+  sync_test_save_raw ("Attachments",
+    "From: grete@example.test\r\nSubject: plain\r\nMessage-ID: <plain@example.test>\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nHi\r\n"
+    "--b\r\nContent-Type: text/html\r\n\r\n<p>Hi</p>\r\n--b--\r\n");
+  sync_test_save_raw ("Attachments",
+    "From: grete@example.test\r\nSubject: only-signature\r\n"
+    "Message-ID: <only-signature@example.test>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/signed; boundary=b; protocol=\"application/pgp-signature\"\r\n\r\n"
+    "--b\r\nContent-Type: text/plain\r\n\r\nSigned\r\n"
+    "--b\r\nContent-Type: application/pgp-signature\r\n\r\nsig\r\n--b--\r\n");
+  sync_ok (fixture);
+
+  folder = sync_test_find_folder (fixture->store, "Attachments");
+  with_pdf = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "with-pdf");
+  plain = sync_test_find_message (fixture->store, taube_folder_get_id (folder), "plain");
+  signature = sync_test_find_message (fixture->store, taube_folder_get_id (folder),
+                                      "only-signature");
+  g_assert_nonnull (with_pdf);
+  g_assert_nonnull (plain);
+  g_assert_nonnull (signature);
+  g_assert_false (taube_message_get_has_body (with_pdf));
+  g_assert_true (taube_message_get_has_attachment (with_pdf));
+  g_assert_false (taube_message_get_has_attachment (plain));
+  g_assert_false (taube_message_get_has_attachment (signature));
+  g_assert_true (client_sent ("BODYSTRUCTURE"));
+}
+
 typedef enum
 {
   WITH_QRESYNC,
@@ -386,6 +433,7 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/imap-sync/initial", test_initial);
   ADD ("/imap-sync/incremental-qresync", test_incremental_qresync);
+  ADD ("/imap-sync/attachment-flag", test_attachment_flag);
   ADD ("/imap-sync/incremental-condstore", test_incremental_condstore);
   ADD ("/imap-sync/incremental-compare", test_incremental_compare);
   ADD ("/imap-sync/uidvalidity", test_uidvalidity);
