@@ -618,6 +618,10 @@ taube_outbox_init (TaubeOutbox *self)
  * @store: the store whose outbox table holds the queue
  * @accounts: the accounts, loaded
  *
+ * An attempt under way keeps the outbox alive until it ends, so a message being sent is not
+ * abandoned when the last reference is dropped: #TaubeOutbox::state-changed can still be
+ * emitted after that. Disconnect handlers whose data goes away before dropping it.
+ *
  * Returns: (transfer full): an outbox; it sends only messages queued through it until
  *   taube_outbox_start() is called
  */

@@ -145,11 +145,36 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static gboolean
+timeout_cb (gpointer user_data);
+
+/* An outbox keeps itself alive while a message is on its way (the copy to Sent, the removal
+ * of its row can still be pending when a test has seen what it waited for), and it keeps
+ * emitting state-changed to the fixture. Freeing the fixture before then let a late
+ * emission write into freed memory in the next test: wait until the outbox is gone. */
+static void
+drop_outbox (TaubeOutbox **outbox)
+{
+  gboolean timed_out = FALSE;
+  guint timer;
+
+  if (*outbox == NULL)
+    return;
+  timer = g_timeout_add (20000, timeout_cb, &timed_out);
+  g_object_add_weak_pointer (G_OBJECT (*outbox), (gpointer *) outbox);
+  g_object_unref (*outbox);
+  while (*outbox != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    g_error ("The outbox still had work 20 s after it was dropped");
+  g_source_remove (timer);
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_object (&fixture->outbox);
+  drop_outbox (&fixture->outbox);
   g_clear_object (&fixture->accounts);
   g_clear_object (&fixture->store);
   g_array_unref (fixture->events);
@@ -773,6 +798,32 @@ test_permanent_failure (Fixture       *fixture,
   g_assert_cmpuint (rows->len, ==, 1);
 }
 
+/* The owner drops the outbox while a message is being sent: the message still leaves, its
+ * copy is saved and its row removed, the last state-changed comes after the drop, and then
+ * the outbox goes away instead of lingering. */
+static void
+test_dropped_while_sending (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GMimeMessage) message = build_message ("dropped",
+                                                   taube_test_rig_env ("TAUBE_RIG_USER2"), NULL,
+                                                   FALSE);
+  g_autoptr(GBytes) delivered = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 outbox_id;
+
+  outbox_id = queue (fixture, fixture->outbox, message);
+  wait_for_state (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENDING, 5000);
+  g_assert_cmpuint (count_events (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENT), ==, 0);
+  drop_outbox (&fixture->outbox);
+  g_assert_null (fixture->outbox);
+  g_assert_cmpuint (count_events (fixture, outbox_id, TAUBE_OUTBOX_STATE_SENT), ==, 1);
+  delivered = wait_delivered (taube_test_rig_env ("TAUBE_RIG_USER2"),
+                              g_mime_message_get_message_id (message));
+  rows = list_outbox (fixture);
+  g_assert_cmpuint (rows->len, ==, 0);
+}
+
 /* Queued, then the process "exits" before the window ends: the next start sends it. */
 static void
 test_restart (Fixture       *fixture,
@@ -853,6 +904,7 @@ main (int   argc,
   ADD ("/outbox/retry-when-submission-is-down", test_retry);
   ADD ("/outbox/4xx-is-retried", test_transient_reply);
   ADD ("/outbox/permanent-failure-is-kept", test_permanent_failure);
+  ADD ("/outbox/dropped-while-sending", test_dropped_while_sending);
   ADD ("/outbox/restart", test_restart);
   ADD ("/outbox/dead-claim", test_dead_claim);
 #undef ADD
