@@ -13,6 +13,7 @@
 #include "taube-cli-commands.h"
 #include "taube-cli-store.h"
 #include "taube-html-text.h"
+#include "taube-sync-service.h"
 
 /* GMime 3.2 declares no cleanup functions of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
@@ -131,6 +132,29 @@ no_such_message (const char *text)
   return TAUBE_CLI_FAILED;
 }
 
+/* A message synced with its header only (IMAP, or POP3 over the size limit) is
+ * downloaded first, as the app does when it is opened. */
+static gboolean
+download_body (TaubeStore    *store,
+               TaubeMessage  *message,
+               GError       **error)
+{
+  g_autoptr(TaubeFolder) folder = taube_store_get_folder (store,
+                                                          taube_message_get_folder_id (message),
+                                                          error);
+  g_autoptr(TaubeAccountManager) accounts = taube_account_manager_new (NULL);
+  g_autoptr(TaubeSyncService) service = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (folder == NULL || !taube_account_manager_load (accounts, error))
+    return FALSE;
+  service = taube_sync_service_new (accounts, store);
+  taube_sync_service_download_message_async (service, taube_folder_get_account_id (folder),
+                                             taube_message_get_id (message), NULL,
+                                             taube_cli_result_cb, &result);
+  return taube_sync_service_download_message_finish (service, taube_cli_wait (&result), error);
+}
+
 /**
  * taube_cli_show:
  * @argc: arguments after "show"
@@ -174,6 +198,8 @@ taube_cli_show (int    argc,
   if (message == NULL)
     return no_such_message (argv[1]);
 
+  if (!taube_message_get_has_body (message) && !download_body (store, message, &error))
+    return taube_cli_fail (error);
   taube_store_read_message_async (store, id, NULL, taube_cli_result_cb, &result);
   raw = taube_store_read_message_finish (store, taube_cli_wait (&result), &error);
   if (raw == NULL)

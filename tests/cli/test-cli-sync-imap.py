@@ -94,6 +94,15 @@ check('the INBOX has the inbox role', role == 1, repr(role))
 check('special-use folders are followed', stored(account_id, 'Sent')[1] == 3,
       repr(stored(account_id, 'Sent')))
 
+# The sync stored the headers only; show downloads the body on the reading session.
+db = sqlite3.connect(os.path.join(STORE, 'index.sqlite'), timeout=5)
+first_id, had_body = db.execute("SELECT id, path IS NOT NULL FROM messages "
+                                "WHERE subject = 'imap-cli-1'").fetchone()
+db.close()
+out = run('show', str(first_id), '--text')
+check('show downloads a header-only message and prints its text',
+      out.returncode == 0 and not had_body and 'Hello.' in out.stdout, out.stdout + out.stderr)
+
 out = run('sync', '--once')
 check('a second sync finds nothing new', out.returncode == 0 and '0 new' in out.stdout,
       out.stdout + out.stderr)

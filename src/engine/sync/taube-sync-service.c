@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "taube-imap-reader.h"
 #include "taube-pop3-sync.h"
 #include "taube-sync-lock.h"
 #include "taube-sync-service-private.h"
@@ -25,6 +26,7 @@ struct _TaubeSyncService
   TaubeAccountManager *accounts;
   TaubeStore *store;
   gint64 now;
+  GHashTable *readers;      /* account id → TaubeImapReader, IMAP's reading sessions */
 };
 
 G_DEFINE_FINAL_TYPE (TaubeSyncService, taube_sync_service, G_TYPE_OBJECT)
@@ -195,6 +197,7 @@ taube_sync_service_finalize (GObject *object)
 {
   TaubeSyncService *self = TAUBE_SYNC_SERVICE (object);
 
+  g_clear_pointer (&self->readers, g_hash_table_unref);
   g_clear_object (&self->accounts);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (taube_sync_service_parent_class)->finalize (object);
@@ -209,6 +212,7 @@ taube_sync_service_class_init (TaubeSyncServiceClass *klass)
 static void
 taube_sync_service_init (TaubeSyncService *self)
 {
+  self->readers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 /**
@@ -358,17 +362,54 @@ download_message_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+static void
+download_imap_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!taube_imap_reader_fetch_body_finish (TAUBE_IMAP_READER (object), result, &error))
+    {
+      g_task_return_error (task, taube_sync_error_wrap (error));
+      g_error_free (error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* IMAP: the account's reading session, not the sync's (taube-imap-reader.c). */
+static void
+download_imap (TaubeSyncService *self,
+               TaubeAccount     *account,
+               gint64            message_id,
+               GTask            *task)
+{
+  TaubeImapReader *reader = g_hash_table_lookup (self->readers, taube_account_get_id (account));
+
+  if (reader == NULL)
+    {
+      reader = taube_imap_reader_new (self->store, account);
+      g_hash_table_insert (self->readers, g_strdup (taube_account_get_id (account)), reader);
+    }
+  taube_imap_reader_fetch_body_async (reader, message_id, g_task_get_cancellable (task),
+                                      download_imap_cb, g_object_ref (task));
+}
+
 /**
  * taube_sync_service_download_message_async:
  * @self: a #TaubeSyncService
- * @account_id: a POP3 account
- * @message_id: a message of its inbox stored with its header only (over the size limit)
+ * @account_id: an account
+ * @message_id: a message stored with its header only (IMAP: not downloaded yet; POP3:
+ *   over the size limit)
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the message is stored whole, or that failed
  * @user_data: data for @callback
  *
- * "Download the full message", holding the account's sync lock like a sync; see
- * taube_pop3_sync_fetch_message_async().
+ * "Download the full message". POP3 holds the account's sync lock like a sync (see
+ * taube_pop3_sync_fetch_message_async()); IMAP uses the account's reading session, so it
+ * neither waits for a sync nor interrupts the push's IDLE.
  */
 void
 taube_sync_service_download_message_async (TaubeSyncService    *self,
@@ -390,11 +431,16 @@ taube_sync_service_download_message_async (TaubeSyncService    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, taube_sync_service_download_message_async);
   account = taube_account_manager_lookup (self->accounts, account_id);
-  if (account == NULL || taube_account_get_protocol (account) != TAUBE_PROTOCOL_POP3)
+  if (account == NULL)
     {
-      g_task_return_new_error (task, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NOT_SUPPORTED,
+      g_task_return_new_error (task, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_SETTINGS,
                                /* Translators: %s is an account id */
-                               _("“%s” is not a POP3 account."), account_id);
+                               _("There is no account “%s”."), account_id);
+      return;
+    }
+  if (taube_account_get_protocol (account) == TAUBE_PROTOCOL_IMAP)
+    {
+      download_imap (self, account, message_id, task);
       return;
     }
   lock = taube_sync_lock_acquire (taube_store_get_directory (self->store), account_id, &error);

@@ -8,6 +8,7 @@
  */
 #include "sync-test-util.h"
 #include "taube-imap-push.h"
+#include "taube-imap-reader.h"
 #include "taube-password.h"
 #include "taube-sync-error.h"
 
@@ -174,6 +175,90 @@ test_notify (void)
   sync_test_remove_dir (dir);
 }
 
+static void
+fetch_body_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (taube_imap_reader_fetch_body_finish (TAUBE_IMAP_READER (object), result,
+                                                      &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The pool: a message is read on a second session while the push stays in IDLE, the
+ * session serves the next message too, and it is logged out when idle. */
+static void
+test_reader (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(TaubeStore) store = sync_test_new_store (&dir);
+  g_autoptr(TaubeAccount) account = new_account ("push-reader",
+                                                 taube_test_rig_port ("TAUBE_RIG_IMAPS_PORT"),
+                                                 taube_test_rig_env ("TAUBE_RIG_PASSWORD"));
+  g_autoptr(TaubeImapPush) push = taube_imap_push_new (store, account);
+  g_autoptr(TaubeImapReader) reader = taube_imap_reader_new (store, account);
+  g_autoptr(TaubeFolder) inbox = NULL;
+  gboolean synced = FALSE;
+  gboolean fetched = FALSE;
+  guint logins;
+  guint dones;
+
+  g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
+  sync_test_save ("INBOX", "reader-1", NULL);
+  sync_test_save ("INBOX", "reader-2", NULL);
+  taube_imap_push_set_interval (push, 600);
+  taube_imap_push_start (push);
+  run_for (20, &synced);
+  g_assert_true (synced);
+  while (count_in_log ("S: + idling") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  inbox = sync_test_find_folder_of (store, "push-reader", "INBOX");
+  logins = count_in_log ("Logged in");
+  dones = count_in_log ("C: DONE");
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("reader-%u", i);
+      g_autoptr(TaubeMessage) before = sync_test_find_message (store,
+                                                               taube_folder_get_id (inbox),
+                                                               subject);
+      g_autoptr(TaubeMessage) after = NULL;
+
+      g_assert_nonnull (before);
+      g_assert_false (taube_message_get_has_body (before));
+      fetched = FALSE;
+      taube_imap_reader_fetch_body_async (reader, taube_message_get_id (before), NULL,
+                                          fetch_body_cb, &fetched);
+      run_for (10, &fetched);
+      g_assert_true (fetched);
+      after = taube_store_get_message (store, taube_message_get_id (before), NULL);
+      g_assert_true (taube_message_get_has_body (after));
+    }
+  /* One more login for both messages, and the push never left IDLE for them. */
+  g_assert_cmpuint (count_in_log ("Logged in"), ==, logins + 1);
+  g_assert_cmpuint (count_in_log ("C: DONE"), ==, dones);
+  g_assert_true (taube_imap_reader_is_connected (reader));
+
+  taube_imap_reader_set_idle_timeout (reader, 1);
+  fetched = FALSE;
+  {
+    g_autoptr(TaubeMessage) again = sync_test_find_message (store, taube_folder_get_id (inbox),
+                                                            "reader-1");
+
+    /* A body stored already is fetched again without harm. */
+    taube_imap_reader_fetch_body_async (reader, taube_message_get_id (again), NULL,
+                                        fetch_body_cb, &fetched);
+    run_for (10, &fetched);
+  }
+  run_for (2.5, NULL);
+  g_assert_false (taube_imap_reader_is_connected (reader));
+  taube_imap_push_stop (push);
+  sync_test_remove_dir (dir);
+}
+
 /* Nobody listening: attempts after 1, 2, 4 … seconds, not in a tight loop. */
 static void
 test_backoff (void)
@@ -245,6 +330,7 @@ main (int    argc,
 
   g_test_add_func ("/imap-push/idle", test_idle);
   g_test_add_func ("/imap-push/notify", test_notify);
+  g_test_add_func ("/imap-push/reader", test_reader);
   g_test_add_func ("/imap-push/backoff", test_backoff);
   g_test_add_func ("/imap-push/wrong-password", test_wrong_password);
   return g_test_run ();
