@@ -7,6 +7,8 @@
  * LMTP into the rig user's INBOX) and IDLE brings it into the store while the window is open.
  * Then the window is closed: g_application_run() must keep running (the application holds
  * itself) and a second message delivered now must still arrive in the store; app.quit ends it.
+ * With TAUBE_TEST_WRONG_PASSWORD=1 the keyring holds a wrong password: the window must say
+ * that the account stopped syncing (a separate run: Dovecot slows logins after a failure).
  */
 #include "config.h"
 
@@ -30,6 +32,12 @@ typedef struct
   gboolean got_second_message;
 } Run;
 
+static gboolean
+wrong_password (void)
+{
+  return g_strcmp0 (g_getenv ("TAUBE_TEST_WRONG_PASSWORD"), "1") == 0;
+}
+
 static void
 store_password (const char *account_id,
                 const char *protocol)
@@ -38,8 +46,10 @@ store_password (const char *account_id,
                            taube_test_rig_env ("TAUBE_RIG_USER") };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  const char *password = wrong_password () ? "not-the-password"
+                                           : taube_test_rig_env ("TAUBE_RIG_PASSWORD");
 
-  taube_password_store_async (&key, taube_test_rig_env ("TAUBE_RIG_PASSWORD"), NULL,
+  taube_password_store_async (&key, password, NULL,
                               taube_test_store_result_cb, &result);
   g_assert_true (taube_password_store_finish (taube_test_wait (&result), &error));
   g_assert_no_error (error);
@@ -163,11 +173,55 @@ with_window_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A label in the window (the toast) that names the account and says it stopped. */
+static gboolean
+error_shown (gpointer data)
+{
+  GtkWidget *window = GTK_WIDGET (gtk_application_get_active_window (GTK_APPLICATION (data)));
+  GtkWidget *label;
+
+  for (guint i = 0; window != NULL
+       && (label = taube_test_find_by_type (window, GTK_TYPE_LABEL, i)) != NULL; i++)
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (label));
+
+      if (strstr (text, "stopped syncing") != NULL
+          && strstr (text, taube_test_rig_env ("TAUBE_RIG_USER")) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+wrong_password_cb (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->got_outbox_message = taube_test_wait_until (error_shown, run->app, 30000);
+  g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 activated_cb (GApplication *app,
               gpointer      user_data)
 {
-  g_idle_add (with_window_cb, user_data);
+  g_idle_add (wrong_password () ? wrong_password_cb : with_window_cb, user_data);
+}
+
+static void
+test_wrong_password (void)
+{
+  Run run = { 0 };
+
+  run.account_id = write_account ();
+  run.app = taube_application_new ();
+  g_signal_connect_after (run.app, "activate", G_CALLBACK (activated_cb), &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (run.app), 0, NULL), ==, 0);
+  /* Reused flag: the toast was found. */
+  g_assert_true (run.got_outbox_message);
+  g_object_unref (run.app);
+  g_free (run.account_id);
 }
 
 static void
@@ -200,6 +254,9 @@ main (int    argc,
 {
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/app/background/sync-send-and-run-on", test_background);
+  if (wrong_password ())
+    g_test_add_func ("/app/background/wrong-password-is-shown", test_wrong_password);
+  else
+    g_test_add_func ("/app/background/sync-send-and-run-on", test_background);
   return g_test_run ();
 }
