@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "taube-application.h"
+#include "taube-background.h"
 #include "taube-preferences-window.h"
 #include "taube-setup-assistant.h"
 #include "taube-window.h"
@@ -18,6 +19,7 @@ struct _TaubeApplication
   AdwApplication parent_instance;
 
   TaubeAccountManager *accounts;
+  TaubeBackground *background;
 };
 
 G_DEFINE_FINAL_TYPE (TaubeApplication, taube_application, ADW_TYPE_APPLICATION)
@@ -139,6 +141,27 @@ preferences_activated (GSimpleAction *action,
                                                                 self->accounts)));
 }
 
+/* Shown in the window if one is open; the account stays stopped until it is edited. */
+static void
+account_error_cb (TaubeBackground *background,
+                  const char      *account_id,
+                  const char      *message,
+                  gpointer         user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  TaubeAccount *account = taube_account_manager_lookup (
+    TAUBE_APPLICATION (user_data)->accounts, account_id);
+  g_autofree char *text = NULL;
+
+  /* Translators: an account's e-mail address, then why it stopped syncing */
+  text = g_strdup_printf (_("%s stopped syncing: %s"),
+                          account != NULL ? taube_account_get_email_address (account)
+                                          : account_id, message);
+  g_message ("%s", text);
+  if (TAUBE_IS_WINDOW (window))
+    taube_window_show_toast (TAUBE_WINDOW (window), text);
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "add-account", .activate = add_account_activated },
   { .name = "preferences", .activate = preferences_activated },
@@ -163,6 +186,9 @@ taube_application_startup (GApplication *app)
   self->accounts = taube_account_manager_new (NULL);
   if (!taube_account_manager_load (self->accounts, &error))
     g_debug ("Not every account could be loaded: %s", error->message);
+  self->background = taube_background_new (app, self->accounts);
+  g_signal_connect (self->background, "account-error", G_CALLBACK (account_error_cb), self);
+  taube_background_start (self->background);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
@@ -173,9 +199,21 @@ taube_application_startup (GApplication *app)
                                          preferences_accels);
 }
 
+/* app.quit ends the main loop even while held; stop syncing and let go here. */
+static void
+taube_application_shutdown (GApplication *app)
+{
+  TaubeApplication *self = TAUBE_APPLICATION (app);
+
+  if (self->background != NULL)
+    taube_background_stop (self->background);
+  G_APPLICATION_CLASS (taube_application_parent_class)->shutdown (app);
+}
+
 static void
 taube_application_finalize (GObject *object)
 {
+  g_clear_object (&TAUBE_APPLICATION (object)->background);
   g_clear_object (&TAUBE_APPLICATION (object)->accounts);
 
   G_OBJECT_CLASS (taube_application_parent_class)->finalize (object);
@@ -191,6 +229,7 @@ taube_application_class_init (TaubeApplicationClass *klass)
   app_class->activate = taube_application_activate;
   app_class->open = taube_application_open;
   app_class->startup = taube_application_startup;
+  app_class->shutdown = taube_application_shutdown;
 }
 
 static void
