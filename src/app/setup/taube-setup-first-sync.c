@@ -61,8 +61,11 @@ report (FirstSync             *sync,
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new message for %s",
                                          "%u new messages for %s", result->n_new),
                             result->n_new, address);
+  /* BUSY: the background service (taube-background.c) started on the new account first
+   * and holds its sync lock; the mail is on its way, nothing went wrong. */
   else if (g_error_matches (result->error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_CANCELLED)
-           || g_error_matches (result->error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NOT_SUPPORTED))
+           || g_error_matches (result->error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_NOT_SUPPORTED)
+           || g_error_matches (result->error, TAUBE_SYNC_ERROR, TAUBE_SYNC_ERROR_BUSY))
     return;
   else
     /* Translators: %s is an email address, the second %s what went wrong */
