@@ -79,6 +79,20 @@ flag_cb (TaubeImapPush *push,
   *(gboolean *) user_data = TRUE;
 }
 
+/* Starts @push with @interval and runs until its first pass is done and it idles. */
+static void
+start_until_idle (TaubeImapPush *push,
+                  guint          interval,
+                  gboolean      *synced)
+{
+  taube_imap_push_set_interval (push, interval);
+  taube_imap_push_start (push);
+  run_for (20, synced);
+  g_assert_true (*synced);
+  while (count_in_log ("S: + idling") == 0)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 test_idle (void)
 {
@@ -95,13 +109,8 @@ test_idle (void)
 
   g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
   g_string_truncate (capture.text, 0);
-  taube_imap_push_set_interval (push, 3);
-  taube_imap_push_start (push);
-  run_for (20, &synced);
-  g_assert_true (synced);
   /* Deliver once it is in IDLE. */
-  while (count_in_log ("S: + idling") == 0)
-    g_main_context_iteration (NULL, TRUE);
+  start_until_idle (push, 3, &synced);
   synced = FALSE;
   start = g_get_monotonic_time ();
   sync_test_save ("INBOX", "push-idle-1", NULL);
@@ -150,12 +159,7 @@ test_notify (void)
   g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
   g_string_truncate (capture.text, 0);
   /* The interval is far away: only NOTIFY can bring the Sent folder's news in time. */
-  taube_imap_push_set_interval (push, 600);
-  taube_imap_push_start (push);
-  run_for (20, &synced);
-  g_assert_true (synced);
-  while (count_in_log ("S: + idling") == 0)
-    g_main_context_iteration (NULL, TRUE);
+  start_until_idle (push, 600, &synced);
   g_assert_cmpuint (count_in_log (" NOTIFY SET (selected (MessageNew"), ==, 1);
   g_assert_cmpuint (count_in_log ("NOTIFY refused"), ==, 0);
 
@@ -209,12 +213,7 @@ test_reader (void)
   g_signal_connect (push, "synced", G_CALLBACK (flag_cb), &synced);
   sync_test_save ("INBOX", "reader-1", NULL);
   sync_test_save ("INBOX", "reader-2", NULL);
-  taube_imap_push_set_interval (push, 600);
-  taube_imap_push_start (push);
-  run_for (20, &synced);
-  g_assert_true (synced);
-  while (count_in_log ("S: + idling") == 0)
-    g_main_context_iteration (NULL, TRUE);
+  start_until_idle (push, 600, &synced);
   inbox = sync_test_find_folder_of (store, "push-reader", "INBOX");
   logins = count_in_log ("Logged in");
   dones = count_in_log ("C: DONE");
