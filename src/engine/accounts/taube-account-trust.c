@@ -47,3 +47,46 @@ taube_account_new_tls_trust (TaubeAccount  *account,
     return NULL;
   return g_steal_pointer (&trust);
 }
+
+/**
+ * taube_account_new_connection:
+ * @account: a #TaubeAccount
+ * @server: which of its servers
+ * @log_domain: the protocol's log domain, such as "taube-imap"
+ * @connect_timeout_ms: how long connecting may take
+ * @read_timeout_ms: how long one read may wait
+ * @error: return location for a #GError
+ *
+ * A connection (not yet connected) to one of the account's servers, with its host, port,
+ * security and the trust of taube_account_new_tls_trust(): every part of the engine
+ * reaches the account's servers the same way.
+ *
+ * Returns: (transfer full) (nullable): the connection, or %NULL if the CA file cannot be read
+ */
+TaubeConnection *
+taube_account_new_connection (TaubeAccount        *account,
+                              TaubeAccountServer   server,
+                              const char          *log_domain,
+                              guint                connect_timeout_ms,
+                              guint                read_timeout_ms,
+                              GError             **error)
+{
+  g_autoptr(TaubeTlsTrust) trust = NULL;
+  gboolean outgoing = server == TAUBE_ACCOUNT_SERVER_OUTGOING;
+  TaubeSecurity security;
+  guint port;
+
+  g_return_val_if_fail (TAUBE_IS_ACCOUNT (account), NULL);
+
+  trust = taube_account_new_tls_trust (account, error);
+  if (trust == NULL)
+    return NULL;
+  g_object_get (account,
+                outgoing ? "outgoing-port" : "incoming-port", &port,
+                outgoing ? "outgoing-security" : "incoming-security", &security,
+                NULL);
+  return taube_connection_new (outgoing ? taube_account_get_outgoing_host (account)
+                                        : taube_account_get_incoming_host (account),
+                               (guint16) port, security, trust, log_domain,
+                               connect_timeout_ms, read_timeout_ms);
+}

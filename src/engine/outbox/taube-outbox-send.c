@@ -56,16 +56,8 @@ static TaubeConnection *
 new_connection (TaubeAccount  *account,
                 GError       **error)
 {
-  g_autoptr(TaubeTlsTrust) trust = taube_account_new_tls_trust (account, error);
-  TaubeSecurity security;
-  guint port;
-
-  if (trust == NULL)
-    return NULL;
-  g_object_get (account, "outgoing-port", &port, "outgoing-security", &security, NULL);
-  return taube_connection_new (taube_account_get_outgoing_host (account), (guint16) port,
-                               security, trust, "taube-smtp", CONNECT_TIMEOUT_MS,
-                               READ_TIMEOUT_MS);
+  return taube_account_new_connection (account, TAUBE_ACCOUNT_SERVER_OUTGOING, "taube-smtp",
+                                       CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, error);
 }
 
 static void

@@ -44,21 +44,17 @@ static TaubeImapClient *
 build_client (TaubeAccount  *account,
               GError       **error)
 {
-  g_autoptr(TaubeTlsTrust) trust = taube_account_new_tls_trust (account, error);
   g_autoptr(TaubeConnection) connection = NULL;
   TaubeImapClient *client;
-  TaubeSecurity security;
   gboolean allow_plaintext;
-  guint port;
 
-  if (trust == NULL)
+  connection = taube_account_new_connection (account, TAUBE_ACCOUNT_SERVER_INCOMING,
+                                             "taube-imap", CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS,
+                                             error);
+  if (connection == NULL)
     return NULL;
-  g_object_get (account, "incoming-port", &port, "incoming-security", &security,
-                "allow-plaintext", &allow_plaintext, NULL);
-  connection = taube_connection_new (taube_account_get_incoming_host (account), (guint16) port,
-                                     security, trust, "taube-imap", CONNECT_TIMEOUT_MS,
-                                     READ_TIMEOUT_MS);
   client = taube_imap_client_new (connection);
+  g_object_get (account, "allow-plaintext", &allow_plaintext, NULL);
   taube_imap_client_set_allow_plaintext (client, allow_plaintext);
   return client;
 }
